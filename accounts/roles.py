@@ -1,0 +1,81 @@
+"""Roles are Django groups, created by a migration. Superusers hold every role."""
+
+from enum import StrEnum
+
+from django.contrib.auth.models import AnonymousUser
+
+from .models import User
+
+
+class Role(StrEnum):
+    APPLICANT = "Applicant"
+    REVIEWER = "Reviewer"
+    INSTALLER = "Installer"
+    SUPPORT = "Support"
+
+
+STAFF_ROLES = (Role.REVIEWER, Role.SUPPORT)
+
+
+def role_names(user: User | AnonymousUser) -> set[str]:
+    """The user's group names, read once per user object."""
+    if not user.is_authenticated:
+        return set()
+    cached = getattr(user, "_role_names", None)
+    if cached is None:
+        cached = set(user.groups.values_list("name", flat=True))
+        user._role_names = cached
+    return cached
+
+
+def has_role(user: User | AnonymousUser, *roles: Role) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(role_names(user) & {str(r) for r in roles})
+
+
+def is_staff_member(user: User | AnonymousUser) -> bool:
+    """Reviewers, support staff and administrators: the people who act for the company."""
+    return has_role(user, *STAFF_ROLES)
+
+
+# What each role may see and change in the Django admin. Workflow actions are checked
+# again by the services whatever the admin allows.
+ADMIN_PERMISSIONS: dict[Role, list[str]] = {
+    Role.REVIEWER: [
+        "applications.view_merchantapplication",
+        "applications.change_merchantapplication",
+        "applications.view_applicationdocument",
+        "applications.view_reviewnote",
+        "applications.view_auditevent",
+        "installations.view_installationappointment",
+        "terminals.view_terminal",
+        "notifications.view_notification",
+    ],
+    Role.SUPPORT: [
+        "applications.view_merchantapplication",
+        "applications.change_merchantapplication",
+        "terminals.view_terminal",
+        "terminals.change_terminal",
+        "terminals.view_signin",
+        "installations.view_installationappointment",
+        "notifications.view_notification",
+    ],
+    Role.INSTALLER: [],
+    Role.APPLICANT: [],
+}
+
+
+def grant_admin_permissions() -> None:
+    """Give each role group its admin permissions (idempotent). Run after migrate."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, codes in ADMIN_PERMISSIONS.items():
+        group, _created = Group.objects.get_or_create(name=role)
+        perms = [
+            Permission.objects.get(content_type__app_label=code.split(".")[0], codename=code.split(".")[1])
+            for code in codes
+        ]
+        group.permissions.set(perms)

@@ -1,0 +1,163 @@
+"""Admin pieces of the applications context.
+
+The MerchantApplication admin is registered in installations/admin.py, the highest app
+whose actions it shows (DESIGN.md: a page showing several contexts lives in the app
+highest in the order among them); it is built from the pieces here.
+"""
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+from django_fsm_log.admin import StateLogInline
+
+from accounts.masking import mask_card, mask_id_number, mask_mobile
+
+from . import services
+from .admin_transitions import TransitionAdminMixin
+from .choices import APPLICANT_EDITABLE_STATES
+from .models import ApplicationDocument, AuditEvent, ConsentRecord, MerchantApplication, ReviewNote
+
+
+class HistoryInline(StateLogInline):
+    verbose_name = _("history")
+    verbose_name_plural = _("history")
+    extra = 0
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("by")
+
+
+class DocumentInline(admin.TabularInline):
+    model = ApplicationDocument
+    extra = 0
+    can_delete = False
+    fields = ("kind", "content_type", "size", "uploaded_at", "uploaded_by")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # uploads go through the "Upload a document" button (content checks)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("uploaded_by")
+
+
+class ConsentInline(admin.TabularInline):
+    model = ConsentRecord
+    extra = 0
+    can_delete = False
+    fields = ("version", "accepted_at", "user")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class NoteInline(admin.TabularInline):
+    model = ReviewNote
+    extra = 0
+    can_delete = False
+    fields = ("created_at", "author", "text")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+DATA_FIELDS = (
+    "legal_name", "id_number", "mobile",
+    "business_type", "business_name", "credit_code", "category", "province", "city", "district", "street",
+    "bank_name", "bank_branch", "account_holder", "card_number",
+    "terminal_model", "install_at_business_address", "install_province", "install_city", "install_district",
+    "install_street", "preferred_windows",
+)  # fmt: skip
+REVIEW_FIELDS = (
+    "reference", "status_display", "status_changed_at", "submitted_at", "reviewer", "claimed_at",
+    "merchant_id", "rejection_reason", "decision_message", "changes_requested_fields", "status_message",
+)  # fmt: skip
+
+
+class MerchantApplicationAdminBase(TransitionAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "reference", "status", "legal_name", "business_name", "province", "masked_mobile", "reviewer",
+        "status_changed_at",
+    )  # fmt: skip
+    list_filter = ("status", "business_type", "province", "terminal_model", "category")
+    search_fields = ("=reference", "legal_name", "business_name", "=mobile", "=merchant_id")
+    list_select_related = ("reviewer",)
+    ordering = ("-created_at",)
+    date_hierarchy = "created_at"
+    list_per_page = 50
+    # The changelist must stay fast on a large table: no COUNT(*) of the whole table.
+    show_full_result_count = False
+    raw_id_fields = ("applicant",)
+    inlines = [DocumentInline, ConsentInline, NoteInline, HistoryInline]
+    fieldsets = (
+        (_("Workflow"), {"fields": REVIEW_FIELDS}),
+        (_("Applicant"), {"fields": ("applicant",)}),
+        (_("Application"), {"fields": DATA_FIELDS}),
+    )
+
+    @admin.display(description=_("status"))
+    def status_display(self, obj: MerchantApplication) -> str:
+        return format_html("<strong>{}</strong>", obj.get_status_display())
+
+    @admin.display(description=_("mobile"))
+    def masked_mobile(self, obj: MerchantApplication) -> str:
+        return mask_mobile(obj.mobile)
+
+    @admin.display(description=_("resident ID number"))
+    def masked_id_number(self, obj: MerchantApplication) -> str:
+        return mask_id_number(obj.id_number)
+
+    @admin.display(description=_("bank card number"))
+    def masked_card_number(self, obj: MerchantApplication) -> str:
+        return mask_card(obj.card_number)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: MerchantApplication | None = None) -> tuple:
+        if obj is None:
+            return REVIEW_FIELDS
+        if obj.status in APPLICANT_EDITABLE_STATES:
+            return (*REVIEW_FIELDS, "applicant")
+        return (*REVIEW_FIELDS, "applicant", *DATA_FIELDS)
+
+    def save_model(self, request: HttpRequest, obj: MerchantApplication, form, change: bool) -> None:  # type: ignore[no-untyped-def]
+        if not change:
+            created = services.application_create(applicant=obj.applicant)
+            obj.pk = created.pk
+            obj.reference = created.reference
+            changed = [f for f in form.changed_data if f in DATA_FIELDS]
+        else:
+            changed = [f for f in form.changed_data if f in DATA_FIELDS]
+        if changed:
+            services.application_save_fields(
+                application=MerchantApplication.objects.get(pk=obj.pk),
+                by=request.user,
+                fields={name: getattr(obj, name) for name in changed},
+            )
+        obj.refresh_from_db()
+
+    def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
+        pass  # every inline is read-only
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False  # applications are withdrawn or rejected, never deleted
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("at", "action", "application", "actor")
+    list_filter = ("action",)
+    search_fields = ("=application__reference", "action")
+    list_select_related = ("application", "actor")
+    show_full_result_count = False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

@@ -1,0 +1,236 @@
+"""Every write to a merchant application: one keyword-only function per business action.
+
+Each runs in one transaction: lock the row, fire the transition (which writes its
+history row), save, write the outbox rows; deliveries start after the commit.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.db.models import Max
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role, has_role
+from notifications.services import notify
+
+from .choices import APPLICANT_EDITABLE_STATES, DocumentKind
+from .errors import ConditionsNotMet, InvalidState, RoleRefused
+from .models import CONSENT_VERSION, ApplicationDocument, AuditEvent, ConsentRecord, MerchantApplication
+from .uploads import clean_upload
+from .workflow import check, fire, locked
+
+
+def _tell_applicant(application: MerchantApplication, template: str, **extra: str) -> None:
+    notify(
+        recipient=application.applicant,
+        template=template,
+        context={"reference": application.reference, **extra},
+    )
+
+
+# --- Drafts -----------------------------------------------------------------------------
+
+
+def application_create(*, applicant: User) -> MerchantApplication:
+    if not has_role(applicant, Role.APPLICANT) and not applicant.is_superuser:
+        raise RoleRefused(_("Only an applicant account can start an application."))
+    with transaction.atomic():
+        return MerchantApplication.objects.create(
+            applicant=applicant, mobile=applicant.mobile, legal_name=applicant.get_full_name()
+        )
+
+
+def application_save_fields(
+    *, application: MerchantApplication, by: User, fields: dict[str, object]
+) -> MerchantApplication:
+    """Save one step of the form. Only the applicant, only while the application is theirs to edit."""
+    with transaction.atomic():
+        app = locked(application)
+        if app.applicant_id != by.pk and not by.is_superuser:
+            raise RoleRefused(_("Only the applicant can change application %s.") % app.reference)
+        if app.status not in APPLICANT_EDITABLE_STATES:
+            raise InvalidState(
+                _("Application %(ref)s is “%(status)s”: it can no longer be changed.")
+                % {"ref": app.reference, "status": app.get_status_display()}
+            )
+        protected = {"status", "applicant", "reviewer", "merchant_id", "reference", "id", "pk"}
+        unknown = set(fields) & protected
+        assert not unknown, f"not editable by the applicant: {unknown}"
+        for name, value in fields.items():
+            setattr(app, name, value)
+        app.save(update_fields=[*fields, "updated_at"])
+        return app
+
+
+def application_record_consent(*, application: MerchantApplication, by: User) -> ConsentRecord:
+    with transaction.atomic():
+        app = locked(application)
+        # An administrator may record a consent given on paper; the record names who recorded it.
+        if app.applicant_id != by.pk and not by.is_superuser:
+            raise RoleRefused(_("Only the applicant can give consent for application %s.") % app.reference)
+        consent, _created = ConsentRecord.objects.get_or_create(
+            application=app, version=CONSENT_VERSION, defaults={"user": by}
+        )
+        return consent
+
+
+def document_upload(
+    *, application: MerchantApplication, by: User, kind: str, upload: UploadedFile
+) -> ApplicationDocument:
+    """Store one document (replacing the earlier one of its kind), cleaned and renamed.
+
+    Raises django's ValidationError for a refused file, with what is accepted.
+    """
+    cleaned = clean_upload(upload)  # before any lock: the slow part touches no row
+    if kind not in DocumentKind.values:
+        raise ConditionsNotMet(_("This document needs:"), missing=[_("a known document kind")])
+    with transaction.atomic():
+        app = locked(application)
+        if app.applicant_id != by.pk and not by.is_superuser:
+            raise RoleRefused(_("Only the applicant can add documents to application %s.") % app.reference)
+        if app.status not in APPLICANT_EDITABLE_STATES:
+            raise InvalidState(
+                _("Application %(ref)s is “%(status)s”: its documents can no longer be changed.")
+                % {"ref": app.reference, "status": app.get_status_display()}
+            )
+        old = ApplicationDocument.objects.filter(application=app, kind=kind).first()
+        if old:
+            old_name = old.file.name
+            storage = old.file.storage
+            old.delete()
+            # The old file goes only once the replacement is committed.
+            transaction.on_commit(lambda: storage.delete(old_name))
+        document = ApplicationDocument(
+            application=app,
+            kind=kind,
+            content_type=cleaned.content_type,
+            size=len(cleaned.content),
+            sha256=hashlib.sha256(cleaned.content).hexdigest(),
+            uploaded_by=by,
+        )
+        document.file.save(f"upload{cleaned.extension}", ContentFile(cleaned.content), save=False)
+        stored_name = document.file.name
+        try:
+            document.save()
+        except Exception:
+            document.file.storage.delete(stored_name)
+            raise
+        audit(application=app, actor=by, action="document.uploaded", kind=kind, replaced=bool(old))
+        return document
+
+
+# --- Applicant transitions ------------------------------------------------------------------
+
+
+def application_submit(*, application: MerchantApplication, by: User) -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        fire(app, "submit", by=by)
+        _tell_applicant(app, "application.submitted")
+        return app
+
+
+def application_withdraw(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        fire(app, "withdraw", by=by, description=message)
+        _tell_applicant(app, "application.withdrawn")
+        return app
+
+
+# --- Reviewer transitions ----------------------------------------------------------------
+
+
+def application_claim(*, application: MerchantApplication, by: User) -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        fire(app, "claim", by=by)
+        _tell_applicant(app, "application.claimed")
+        return app
+
+
+def application_release(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        fire(app, "release", by=by, description=message)
+        return app
+
+
+def application_approve(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        check(app, "approve", by=by)  # refuse before reserving a merchant ID
+        fire(app, "approve", by=by, description=message, merchant_id=_next_merchant_id(app))
+        _tell_applicant(app, "application.approved", merchant_id=app.merchant_id or "")
+        return app
+
+
+def application_reject(*, application: MerchantApplication, by: User, reason: str, message: str) -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        fire(app, "reject", by=by, description=message, reason=reason)
+        _tell_applicant(app, "application.rejected", message=message)
+        return app
+
+
+def application_request_changes(
+    *, application: MerchantApplication, by: User, fields: list[str], message: str
+) -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        fire(app, "request_changes", by=by, description=message, fields=fields)
+        _tell_applicant(app, "application.changes_requested", message=message)
+        return app
+
+
+# --- Support transitions ---------------------------------------------------------------------
+
+
+def application_suspend(*, application: MerchantApplication, by: User, message: str) -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        fire(app, "suspend", by=by, description=message)
+        _tell_applicant(app, "terminal.suspended", message=message)
+        return app
+
+
+def application_reinstate(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
+    with transaction.atomic():
+        app = locked(application)
+        fire(app, "reinstate", by=by, description=message)
+        _tell_applicant(app, "terminal.reinstated")
+        return app
+
+
+def audit(*, application: MerchantApplication | None, actor: User | None, action: str, **detail: object) -> None:
+    AuditEvent.objects.create(application=application, actor=actor, action=action, detail=detail)
+
+
+# --- Merchant IDs ---------------------------------------------------------------------------
+
+
+def _next_merchant_id(app: MerchantApplication) -> str:
+    """A 15-digit MID: acquirer code (3), province (2), 00, MCC (4), serial (4).
+
+    The serial is the next free one for that prefix. Approvals run under the row lock of
+    their own application only, so two approvals in the same prefix can pick the same
+    serial: the unique constraint catches it and the save is retried by the caller's
+    savepoint below.
+    """
+    prefix = f"{settings.ACQUIRER_INSTITUTION_CODE}{app.province or '00'}00{app.category or '0000'}"
+    last = MerchantApplication.objects.filter(merchant_id__startswith=prefix).aggregate(m=Max("merchant_id")).get("m")
+    serial = int(last[-4:]) + 1 if last else 1
+    if serial > 9999:
+        raise InvalidState(_("No merchant ID is left for prefix %s: call the acquirer.") % prefix)
+    candidate = f"{prefix}{serial:04d}"
+    # Reserve it now so that a concurrent approval fails here, not at the final save.
+    try:
+        with transaction.atomic():
+            MerchantApplication.objects.filter(pk=app.pk).update(merchant_id=candidate)
+    except IntegrityError:
+        return _next_merchant_id(app)
+    return candidate

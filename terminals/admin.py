@@ -1,0 +1,60 @@
+from django.contrib import admin
+
+from .models import SignIn, Terminal, TerminalConfiguration
+
+
+class ConfigurationInline(admin.TabularInline):
+    model = TerminalConfiguration
+    extra = 0
+    can_delete = False
+    fields = (
+        "tid",
+        "mid",
+        "host",
+        "port",
+        "comm_mode",
+        "key_check_value",
+        "is_current",
+        "configured_by",
+        "configured_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+class SignInInline(admin.TabularInline):
+    model = SignIn
+    extra = 0
+    can_delete = False
+    fields = ("at", "response_code", "source", "by", "detail")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def get_queryset(self, request):  # type: ignore[no-untyped-def]
+        return super().get_queryset(request).select_related("by")
+
+
+@admin.register(Terminal)
+class TerminalAdmin(admin.ModelAdmin):
+    list_display = ("serial_number", "model", "status", "application", "updated_at")
+    list_filter = ("status", "model")
+    search_fields = ("=serial_number", "=application__reference")
+    list_select_related = ("application",)
+    raw_id_fields = ("application",)
+    show_full_result_count = False
+
+
+@admin.register(SignIn)
+class SignInAdmin(admin.ModelAdmin):
+    list_display = ("at", "application", "response_code", "source", "by")
+    list_filter = ("response_code", "source")
+    list_select_related = ("application", "by")
+    readonly_fields = [f.name for f in SignIn._meta.fields]
+    show_full_result_count = False
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False

@@ -1,0 +1,128 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from applications.choices import TerminalModel
+from applications.models import MerchantApplication
+from applications.validators import validate_merchant_id
+
+
+class TerminalStatus(models.TextChoices):
+    IN_STOCK = "in_stock", _("In stock")
+    ASSIGNED = "assigned", _("Assigned")
+    CONFIGURED = "configured", _("Configured")
+    ACTIVE = "active", _("Active")
+    FAULTY = "faulty", _("Faulty")
+    RETIRED = "retired", _("Retired")
+
+
+class CommMode(models.TextChoices):
+    ETHERNET = "ethernet", _("Ethernet")
+    CELLULAR = "cellular", _("4G")
+    WIFI = "wifi", _("Wi-Fi")
+    DIALUP = "dialup", _("Dial-up")
+
+
+validate_tid = RegexValidator(
+    r"^[0-9A-Z]{8}$", _("A terminal ID (TID) has exactly 8 digits or capital letters."), code="tid_format"
+)
+validate_kcv = RegexValidator(
+    r"^[0-9A-F]{6}$",
+    _("A key check value (KCV) has 6 hexadecimal characters (0-9, A-F). Never enter the key itself."),
+    code="kcv_format",
+)
+
+
+class Terminal(models.Model):
+    """One physical terminal from inventory, known by its serial number."""
+
+    serial_number = models.CharField(_("serial number"), max_length=40, unique=True)
+    model = models.CharField(_("model"), max_length=20, choices=TerminalModel.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=TerminalStatus.choices, default=TerminalStatus.IN_STOCK, db_index=True
+    )
+    application = models.ForeignKey(
+        MerchantApplication,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="terminals",
+        verbose_name=_("assigned to"),
+    )
+    created_at = models.DateTimeField(_("received"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("terminal")
+        verbose_name_plural = _("terminals")
+        ordering = ["serial_number"]
+
+    def __str__(self) -> str:
+        return f"{self.serial_number} ({self.get_model_display()})"
+
+
+class TerminalConfiguration(models.Model):
+    """What the installer set on the terminal to reach the acquirer's host.
+
+    Only the key check value is kept: clear keys are never entered, stored or shown.
+    """
+
+    application = models.ForeignKey(MerchantApplication, on_delete=models.CASCADE, related_name="configurations")
+    terminal = models.ForeignKey(
+        Terminal, on_delete=models.PROTECT, null=True, blank=True, related_name="configurations"
+    )
+    tid = models.CharField(_("terminal ID (TID)"), max_length=8, validators=[validate_tid])
+    mid = models.CharField(_("merchant ID (MID)"), max_length=15, validators=[validate_merchant_id])
+    host = models.CharField(_("acquirer host address"), max_length=255)
+    port = models.PositiveIntegerField(
+        _("acquirer host port"), validators=[MinValueValidator(1), MaxValueValidator(65535)]
+    )
+    comm_mode = models.CharField(_("communication mode"), max_length=20, choices=CommMode.choices)
+    key_check_value = models.CharField(_("key check value (KCV)"), max_length=6, validators=[validate_kcv])
+    configured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    configured_at = models.DateTimeField(_("configured at"), default=timezone.now)
+    is_current = models.BooleanField(_("current"), default=True)
+
+    class Meta:
+        verbose_name = _("terminal configuration")
+        verbose_name_plural = _("terminal configurations")
+        ordering = ["-configured_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["tid"], condition=models.Q(is_current=True), name="current_tid_unique"),
+            models.UniqueConstraint(
+                fields=["application"], condition=models.Q(is_current=True), name="one_current_configuration"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"TID {self.tid}"
+
+
+class SignInSource(models.TextChoices):
+    HOST = "host", _("Sign-in against the acquirer host")
+    RECORDED = "recorded", _("Recorded by staff")
+
+
+class SignIn(models.Model):
+    """One sign-in attempt of a terminal at the acquirer host, and its response code."""
+
+    application = models.ForeignKey(MerchantApplication, on_delete=models.CASCADE, related_name="signins")
+    configuration = models.ForeignKey(
+        TerminalConfiguration, on_delete=models.SET_NULL, null=True, blank=True, related_name="signins"
+    )
+    response_code = models.CharField(_("response code"), max_length=2)
+    source = models.CharField(_("source"), max_length=10, choices=SignInSource.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        ordering = ["-at", "-pk"]
+        get_latest_by = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.response_code} @ {self.at:%Y-%m-%d %H:%M}"

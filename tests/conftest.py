@@ -1,0 +1,146 @@
+"""People and helpers shared by every test.
+
+People come from fixtures (DESIGN.md): applicant, other_applicant, reviewer, other_reviewer,
+installer, support, admin_user. Applications in a given state come from `application_in`,
+which walks them there through the real services.
+"""
+
+import os
+from collections.abc import Callable
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django_fsm_log.models import StateLog
+
+from accounts.models import User
+from applications.choices import Status
+from applications.models import MerchantApplication
+from notifications.models import Notification
+from support.demo import carry
+
+PASSWORD = "correct-horse-battery-9"
+
+
+def make_person(email: str, role: str | None, **extra: object) -> User:
+    user = User.objects.create_user(
+        username=email.split("@")[0], email=email, password=PASSWORD, mobile="+8613900139000", **extra
+    )
+    if role:
+        user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def applicant(db) -> User:
+    return make_person("applicant@example.cn", "Applicant", first_name="小明", last_name="王")
+
+
+@pytest.fixture
+def other_applicant(db) -> User:
+    return make_person("other.applicant@example.cn", "Applicant", first_name="娜", last_name="李")
+
+
+@pytest.fixture
+def reviewer(db) -> User:
+    return make_person("reviewer@example.cn", "Reviewer", first_name="审核", last_name="张", is_staff=True)
+
+
+@pytest.fixture
+def other_reviewer(db) -> User:
+    return make_person("other.reviewer@example.cn", "Reviewer", first_name="审核二", last_name="赵", is_staff=True)
+
+
+@pytest.fixture
+def installer(db) -> User:
+    return make_person("installer@example.cn", "Installer", first_name="安装", last_name="刘")
+
+
+@pytest.fixture
+def other_installer(db) -> User:
+    return make_person("other.installer@example.cn", "Installer", first_name="安装二", last_name="孙")
+
+
+@pytest.fixture
+def support(db) -> User:
+    return make_person("support@example.cn", "Support", first_name="客服", last_name="陈", is_staff=True)
+
+
+@pytest.fixture
+def admin_user(db) -> User:
+    return make_person("admin@example.cn", None, is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def application_in(applicant, reviewer, installer, support) -> Callable[..., MerchantApplication]:
+    """application_in(Status.X) -> a new application of `applicant`, carried to X by the services."""
+    counter = iter(range(1, 10_000))
+
+    def make(target: Status, *, owner: User | None = None) -> MerchantApplication:
+        app = MerchantApplication.objects.create(applicant=owner or applicant)
+        app = carry(
+            app,
+            target,
+            applicant=owner or applicant,
+            reviewer=reviewer,
+            installer=installer,
+            support=support,
+            seq=next(counter),
+        )
+        app.refresh_from_db()
+        return app
+
+    return make
+
+
+def history_of(app: MerchantApplication) -> list[StateLog]:
+    ct = ContentType.objects.get_for_model(MerchantApplication)
+    return list(StateLog.objects.filter(content_type=ct, object_id=app.pk).order_by("timestamp", "pk"))
+
+
+class Snapshot:
+    """What a refused action must leave unchanged: the state, the history, the outbox."""
+
+    def __init__(self, app: MerchantApplication) -> None:
+        self.app = app
+        app.refresh_from_db()
+        self.status = app.status
+        self.updated_at = app.updated_at
+        self.history = len(history_of(app))
+        self.outbox = Notification.objects.count()
+
+    def assert_unchanged(self) -> None:
+        fresh = MerchantApplication.objects.get(pk=self.app.pk)
+        assert fresh.status == self.status
+        assert fresh.updated_at == self.updated_at
+        assert len(history_of(fresh)) == self.history
+        assert Notification.objects.count() == self.outbox
+
+
+@pytest.fixture
+def snapshot() -> Callable[[MerchantApplication], Snapshot]:
+    return Snapshot
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    """Uploaded files of a test go to its own folder, never the project's."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private_media"},
+        },
+    }
+    settings.PRIVATE_MEDIA_ROOT = tmp_path / "private_media"
+
+
+def needs_postgres() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(
+        not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
+        reason="needs DATABASE_URL pointing at PostgreSQL (set by .ci/run)",
+    )
+
+
+def needs_redis() -> pytest.MarkDecorator:
+    return pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (set by .ci/run)")

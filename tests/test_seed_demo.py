@@ -1,0 +1,33 @@
+from django.apps import apps
+from django.core.management import call_command
+
+from applications.choices import Status
+from applications.models import MerchantApplication
+
+
+def _row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+def test_it_spreads_a_dozen_applications_over_every_state(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    states = set(MerchantApplication.objects.values_list("status", flat=True))
+    assert states == set(Status.values)
+    assert MerchantApplication.objects.count() == 12
+
+
+def test_running_it_twice_leaves_the_same_data(db):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    first = _row_counts()
+    statuses = dict(MerchantApplication.objects.values_list("reference", "status"))
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    assert _row_counts() == first
+    assert dict(MerchantApplication.objects.values_list("reference", "status")) == statuses
+
+
+def test_it_prints_one_login_per_role(db, capsys):
+    call_command("seed_demo")
+    out = capsys.readouterr().out
+    for role in ("Applicant", "Reviewer", "Installer", "Support", "Administrator"):
+        assert role in out
+    assert "demo-pass-2026" in out
