@@ -1,4 +1,9 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
 
 app_name = "applications"
-urlpatterns: list = []
+
+# Each role's pages have their own module, so that they grow without stepping on each other.
+urlpatterns = [
+    path("", include("applications.urls_applicant")),
+    path("review/", include("applications.urls_reviewer")),
+]

@@ -1,3 +1,5 @@
+import io
+
 from django.apps import apps
 from django.core.management import call_command
 
@@ -10,17 +12,17 @@ def _row_counts() -> dict[str, int]:
 
 
 def test_it_spreads_a_dozen_applications_over_every_state(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     states = set(MerchantApplication.objects.values_list("status", flat=True))
     assert states == set(Status.values)
     assert MerchantApplication.objects.count() == 12
 
 
 def test_running_it_twice_leaves_the_same_data(db):
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     first = _row_counts()
     statuses = dict(MerchantApplication.objects.values_list("reference", "status"))
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     assert _row_counts() == first
     assert dict(MerchantApplication.objects.values_list("reference", "status")) == statuses
 
