@@ -11,6 +11,7 @@ from collections.abc import Callable
 import pytest
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
+from django.utils import translation
 from django_fsm_log.models import StateLog
 
 from accounts.models import User
@@ -120,6 +121,14 @@ class Snapshot:
 @pytest.fixture
 def snapshot() -> Callable[[MerchantApplication], Snapshot]:
     return Snapshot
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default(client):
+    """Tests read messages in English unless they ask for Chinese (Accept-Language: zh-hans)."""
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture(autouse=True)
