@@ -215,3 +215,12 @@ ACQUIRER_INSTITUTION_CODE = env.str("ACQUIRER_INSTITUTION_CODE", default="898")
 ACQUIRER_HOST = env.str("ACQUIRER_HOST", default="127.0.0.1")
 ACQUIRER_PORT = env.int("ACQUIRER_PORT", default=5800)
 ACQUIRER_ADMIN_URL = env.str("ACQUIRER_ADMIN_URL", default="http://127.0.0.1:5801")
+
+# --- Terminal support (issue 7) -------------------------------------------------------------
+# Device API: reports a terminal may send per minute; how far its request clock may be off.
+SUPPORT_DEVICE_RATE_LIMIT = env.int("SUPPORT_DEVICE_RATE_LIMIT", default=30)
+SUPPORT_DEVICE_CLOCK_SKEW_SECONDS = env.int("SUPPORT_DEVICE_CLOCK_SKEW_SECONDS", default=300)
+# Terminals reporting host or gateway errors within 10 minutes that open an incident.
+SUPPORT_INCIDENT_THRESHOLD = env.int("SUPPORT_INCIDENT_THRESHOLD", default=5)
+# Seconds the diagnosis waits for the acquirer host's management API before saying "could not check".
+SUPPORT_HOST_CHECK_TIMEOUT = env.float("SUPPORT_HOST_CHECK_TIMEOUT", default=2.0)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class SupportConfig(AppConfig):
     name = "support"
     verbose_name = _("Support")
+
+    def ready(self) -> None:
+        from notifications.messages import TEMPLATES
+
+        from .messages import SUPPORT_TEMPLATES
+
+        TEMPLATES.update(SUPPORT_TEMPLATES)

@@ -1,4 +1,18 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from .views import device, installer, merchant, staff
 
 app_name = "support"
-urlpatterns: list = []
+urlpatterns = [
+    path("api/v1/reports", device.reports, name="device_reports"),
+    path("terminals/", merchant.my_terminals, name="my_terminals"),
+    path("terminals/<str:serial_number>/problem/", merchant.terminal_problem, name="terminal_problem"),
+    path("terminals/<str:serial_number>/cases/", merchant.case_new, name="case_new"),
+    path("cases/<str:reference>/", merchant.case_detail, name="case_detail"),
+    path("queue/", staff.queue, name="queue"),
+    path("queue/<str:reference>/", staff.case_manage, name="case_manage"),
+    path("queue/<str:reference>/<str:action>/", staff.case_action, name="case_action"),
+    path("dashboard/", staff.dashboard, name="dashboard"),
+    path("visits/", installer.service_visits, name="service_visits"),
+    path("visits/<int:pk>/done/", installer.service_visit_done, name="service_visit_done"),
+]

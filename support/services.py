@@ -1,0 +1,474 @@
+"""Writes of the support context: device credentials and reports, incidents, early
+warnings, support cases and what support does about them.
+
+Every function is keyword-only, runs in one transaction, locks what it changes and
+writes its outbox rows in that same transaction.
+"""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from accounts.roles import Role, has_role
+from applications.choices import Status
+from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
+from installations.models import AppointmentStatus, InstallationAppointment
+from notifications.services import notify
+from terminals.models import Terminal, TerminalStatus
+
+from .catalogue import HOST_SIDE_CODES, SYMPTOMS, entry
+from .checks import CheckResult, config_differences, current_configuration, recorded_config, run_checks
+from .forms import Report
+from .models import (
+    OPEN_CASE_STATUSES,
+    CaseEvent,
+    CaseStatus,
+    CommandKind,
+    DeviceCredential,
+    DeviceEvent,
+    EarlyWarning,
+    EventKind,
+    Incident,
+    RemoteCommand,
+    ServiceVisit,
+    SupportCase,
+    TerminalHealth,
+    VisitStatus,
+    WarningKind,
+)
+
+VISIT_LENGTH = timedelta(hours=2)
+INCIDENT_WINDOW = timedelta(minutes=10)
+NO_HEARTBEAT_AFTER = timedelta(hours=24)
+IDLE_AFTER = timedelta(days=30)
+
+
+def _when(moment: datetime) -> str:
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _support_staff() -> list[User]:
+    return list(User.objects.filter(groups__name=Role.SUPPORT, is_active=True).distinct())
+
+
+# --- Device credentials ----------------------------------------------------------------------
+
+
+def credential_issue(*, terminal: Terminal, by: User | None) -> tuple[DeviceCredential, str]:
+    """A new token for the terminal, replacing any earlier one. The token is returned once, never stored."""
+    if by is not None and not (by.is_superuser or has_role(by, Role.SUPPORT, Role.INSTALLER)):
+        raise RoleRefused(_("Only support staff, an installer or an administrator can issue a terminal token."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Terminal.objects.select_for_update().get(pk=terminal.pk)
+        credential, _created = DeviceCredential.objects.update_or_create(
+            terminal=terminal,
+            defaults={
+                "token_hash": hash_token(token),
+                "token_hint": token[-4:],
+                "issued_by": by,
+                "issued_at": timezone.now(),
+                "revoked_at": None,
+            },
+        )
+    return credential, token
+
+
+def credential_revoke(*, terminal: Terminal, by: User) -> None:
+    if not (by.is_superuser or has_role(by, Role.SUPPORT)):
+        raise RoleRefused(_("Only support staff or an administrator can revoke a terminal token."))
+    with transaction.atomic():
+        DeviceCredential.objects.filter(terminal=terminal, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+# --- Device reports --------------------------------------------------------------------------
+
+
+def device_report_store(*, terminal: Terminal, report: Report) -> tuple[DeviceEvent, bool, list[RemoteCommand]]:
+    """Store one report once, update the terminal's health, hand over pending commands.
+
+    Returns (event, created, commands). A report whose event id was seen before changes
+    nothing and returns the stored event: terminals retry when an answer is lost.
+    """
+    with transaction.atomic():
+        health, _created = TerminalHealth.objects.get_or_create(terminal=terminal)
+        health = TerminalHealth.objects.select_for_update().get(pk=health.pk)
+        existing = DeviceEvent.objects.filter(terminal=terminal, event_id=report.event_id).first()
+        if existing is not None:
+            return existing, False, []
+        try:
+            with transaction.atomic():
+                event = DeviceEvent.objects.create(
+                    terminal=terminal,
+                    event_id=report.event_id,
+                    kind=report.kind,
+                    occurred_at=report.at,
+                    response_code=report.response_code,
+                    config=report.config,
+                    software_version=report.software_version,
+                )
+        except IntegrityError:
+            # The same report on two connections at once: the other one stored it.
+            return DeviceEvent.objects.get(terminal=terminal, event_id=report.event_id), False, []
+        _apply_to_health(health, report)
+        commands = list(RemoteCommand.objects.select_for_update().filter(terminal=terminal, delivered_at__isnull=True))
+        if commands:
+            RemoteCommand.objects.filter(pk__in=[c.pk for c in commands]).update(delivered_at=timezone.now())
+        if report.response_code in HOST_SIDE_CODES:
+            transaction.on_commit(_scan_incidents_soon)
+        return event, True, commands
+
+
+def _later(current: datetime | None, new: datetime) -> bool:
+    # Reports can arrive out of order (a terminal flushing its queue): keep the newest.
+    return current is None or new >= current
+
+
+def _apply_to_health(health: TerminalHealth, report: Report) -> None:
+    if report.kind == EventKind.HEARTBEAT and _later(health.last_heartbeat_at, report.at):
+        health.last_heartbeat_at = report.at
+        if report.config:
+            health.reported_config = report.config
+        if report.software_version:
+            health.software_version = report.software_version
+    if report.kind == EventKind.SIGNIN and _later(health.last_signin_at, report.at):
+        health.last_signin_at = report.at
+        health.last_signin_code = report.response_code
+    if report.kind == EventKind.TRANSACTION and _later(health.last_transaction_at, report.at):
+        health.last_transaction_at = report.at
+    if report.response_code and _later(health.last_code_at, report.at):
+        health.last_code = report.response_code
+        health.last_code_at = report.at
+    health.save()
+
+
+def _scan_incidents_soon() -> None:
+    from .tasks import scan_incidents
+
+    try:
+        scan_incidents.delay()
+    except Exception:  # broker down: the periodic scan catches up within a minute
+        return
+
+
+# --- Incidents ---------------------------------------------------------------------------------
+
+
+def incident_scan(*, now: datetime | None = None) -> Incident | None:
+    """Open an incident when many terminals report host or gateway errors within 10 minutes;
+    close the open one when none has been reported for 10 minutes. Returns the open incident."""
+    now = now or timezone.now()
+    since = now - INCIDENT_WINDOW
+    recent = DeviceEvent.objects.filter(response_code__in=HOST_SIDE_CODES, received_at__gt=since, received_at__lte=now)
+    affected = recent.values("terminal").distinct().count()
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().filter(is_open=True).first()
+        if incident is None:
+            if affected < settings.SUPPORT_INCIDENT_THRESHOLD:
+                return None
+            codes = sorted(set(recent.values_list("response_code", flat=True)))
+            try:
+                with transaction.atomic():
+                    incident = Incident.objects.create(opened_at=now, codes=codes, terminals_affected=affected)
+            except IntegrityError:
+                return Incident.objects.filter(is_open=True).first()  # another scan opened it
+            for person in _support_staff():
+                notify(
+                    recipient=person,
+                    template="support.incident_opened",
+                    context={"when": _when(now), "count": affected, "codes": ", ".join(codes)},
+                )
+            return incident
+        if affected:
+            incident.terminals_affected = max(incident.terminals_affected, affected)
+            incident.codes = sorted(set(incident.codes) | set(recent.values_list("response_code", flat=True)))
+            incident.save(update_fields=["terminals_affected", "codes"])
+            return incident
+        incident.is_open = False
+        incident.closed_at = now
+        incident.save(update_fields=["is_open", "closed_at"])
+        for person in _support_staff():
+            notify(recipient=person, template="support.incident_closed", context={"when": _when(now)})
+        return None
+
+
+# --- Early warnings ------------------------------------------------------------------------------
+
+
+def _live_terminals():  # type: ignore[no-untyped-def]
+    return Terminal.objects.filter(status=TerminalStatus.ACTIVE, application__status=Status.ACTIVE)
+
+
+def _reconcile(kind: str, flagged: dict[int, dict], now: datetime) -> list[EarlyWarning]:
+    """Open a warning for each newly flagged terminal (telling its merchant), close the others."""
+    opened: list[EarlyWarning] = []
+    with transaction.atomic():
+        open_now = {
+            w.terminal_id: w for w in EarlyWarning.objects.select_for_update().filter(kind=kind, closed_at__isnull=True)
+        }
+        EarlyWarning.objects.filter(pk__in=[w.pk for t, w in open_now.items() if t not in flagged]).update(
+            closed_at=now
+        )
+        terminals = Terminal.objects.filter(pk__in=[t for t in flagged if t not in open_now]).select_related(
+            "application__applicant"
+        )
+        for terminal in terminals:
+            warning = EarlyWarning.objects.create(
+                terminal=terminal, kind=kind, opened_at=now, detail=flagged[terminal.pk]
+            )
+            opened.append(warning)
+            notify(
+                recipient=terminal.application.applicant,
+                template=f"support.warning.{kind}",
+                context={"serial": terminal.serial_number, "reference": terminal.application.reference},
+            )
+    return opened
+
+
+def warnings_scan_no_heartbeat(*, now: datetime | None = None) -> list[EarlyWarning]:
+    now = now or timezone.now()
+    cutoff = now - NO_HEARTBEAT_AFTER
+    # A terminal that never reported counts from when it went live.
+    quiet = _live_terminals().filter(
+        Q(health__last_heartbeat_at__lt=cutoff)
+        | Q(health__last_heartbeat_at__isnull=True, application__status_changed_at__lt=cutoff)
+    )
+    flagged = {
+        pk: {"last_heartbeat": last.isoformat() if last else None}
+        for pk, last in quiet.values_list("pk", "health__last_heartbeat_at")
+    }
+    return _reconcile(WarningKind.NO_HEARTBEAT, flagged, now)
+
+
+def warnings_scan_idle(*, now: datetime | None = None) -> list[EarlyWarning]:
+    now = now or timezone.now()
+    cutoff = now - IDLE_AFTER
+    idle = _live_terminals().filter(
+        Q(health__last_transaction_at__lt=cutoff)
+        | Q(health__last_transaction_at__isnull=True, application__status_changed_at__lt=cutoff)
+    )
+    flagged = {
+        pk: {"last_transaction": last.isoformat() if last else None}
+        for pk, last in idle.values_list("pk", "health__last_transaction_at")
+    }
+    return _reconcile(WarningKind.IDLE, flagged, now)
+
+
+def warnings_scan_drift(*, now: datetime | None = None) -> list[EarlyWarning]:
+    now = now or timezone.now()
+    flagged: dict[int, dict] = {}
+    for terminal in _live_terminals().select_related("health").exclude(health__reported_config={}):
+        differences = config_differences(
+            recorded_config(current_configuration(terminal)), terminal.health.reported_config
+        )
+        if differences:
+            flagged[terminal.pk] = {"fields": differences}
+    return _reconcile(WarningKind.DRIFT, flagged, now)
+
+
+# --- Support cases -------------------------------------------------------------------------------
+
+
+def _event(case: SupportCase, action: str, by: User, note: str = "") -> None:
+    CaseEvent.objects.create(case=case, action=action, by=by, note=note)
+
+
+def case_open(
+    *,
+    terminal: Terminal,
+    by: User,
+    code: str = "",
+    symptom: str = "",
+    answers: dict | None = None,
+    checks: list[CheckResult] | None = None,
+) -> SupportCase:
+    """The merchant's case, holding the terminal, the code, the checks and the answers."""
+    app = terminal.application
+    if app is None or (app.applicant_id != by.pk and not by.is_superuser):
+        raise RoleRefused(_("Only the merchant of this terminal can open a case about it."))
+    code = (code or "").upper()
+    missing = []
+    if not code and not symptom:
+        missing.append(_("the code the terminal shows, or what happens"))
+    if code and entry(code) is None:
+        missing.append(_("a known response code"))
+    if symptom and symptom not in SYMPTOMS:
+        missing.append(_("a known symptom"))
+    if missing:
+        raise ConditionsNotMet(_("The case cannot be opened. It needs:"), missing=missing)
+    if checks is None:
+        checks = run_checks(terminal=terminal, code=code)  # the slow part (an HTTP call) before any lock
+    with transaction.atomic():
+        Terminal.objects.select_for_update().get(pk=terminal.pk)
+        if SupportCase.objects.filter(terminal=terminal, status__in=OPEN_CASE_STATUSES).exists():
+            raise Conflict(_("A case about this terminal is already open: support is on it."))
+        case = SupportCase.objects.create(
+            terminal=terminal,
+            application=app,
+            opened_by=by,
+            code=code,
+            symptom=symptom,
+            checks=[c.as_dict() for c in checks],
+            answers=answers or {},
+        )
+        _event(case, "opened", by)
+        notify(recipient=app.applicant, template="support.case_opened", context={"reference": case.reference})
+        for person in _support_staff():
+            notify(
+                recipient=person,
+                template="support.case_new",
+                context={"reference": case.reference, "code": code or "—", "serial": terminal.serial_number},
+                channels=["in_app"],
+            )
+        return case
+
+
+def _locked_case(case: SupportCase, by: User) -> SupportCase:
+    if not (by.is_superuser or has_role(by, Role.SUPPORT)):
+        raise RoleRefused(_("Only support staff can act on case %s.") % case.reference)
+    fresh = SupportCase.objects.select_for_update().get(pk=case.pk)
+    if fresh.status != case.status:
+        raise Conflict(
+            _("Case %(ref)s changed meanwhile: it is now “%(status)s”. Reload the page.")
+            % {"ref": fresh.reference, "status": fresh.get_status_display()}
+        )
+    if fresh.status == CaseStatus.RESOLVED:
+        raise InvalidState(_("Case %s is resolved: nothing more can be done on it.") % fresh.reference)
+    return fresh
+
+
+def _command(case: SupportCase, by: User, kind: str, payload: dict) -> RemoteCommand:
+    command = RemoteCommand.objects.create(terminal=case.terminal, case=case, kind=kind, payload=payload, created_by=by)
+    case.status = CaseStatus.REMOTE_ACTION
+    case.save(update_fields=["status", "updated_at"])
+    _event(case, kind, by)
+    notify(
+        recipient=case.application.applicant,
+        template="support.remote_action",
+        context={"reference": case.reference, "action": str(CommandKind(kind).label)},
+    )
+    return command
+
+
+def case_resend_configuration(*, case: SupportCase, by: User) -> RemoteCommand:
+    """Queue the installation's configuration for the terminal; it gets it with its next report."""
+    with transaction.atomic():
+        case = _locked_case(case, by)
+        payload = recorded_config(current_configuration(case.terminal))
+        if not payload:
+            raise ConditionsNotMet(
+                _("The configuration cannot be re-sent. It needs:"),
+                missing=[_("a configuration recorded at installation")],
+            )
+        return _command(case, by, CommandKind.RESEND_CONFIGURATION, payload)
+
+
+def case_request_signin(*, case: SupportCase, by: User) -> RemoteCommand:
+    with transaction.atomic():
+        case = _locked_case(case, by)
+        return _command(case, by, CommandKind.SIGN_IN, {})
+
+
+def installer_is_free(*, installer: User, starts_at: datetime, ends_at: datetime) -> bool:
+    """No installation visit nor service visit of this installer overlaps the time."""
+    overlapping_installation = InstallationAppointment.objects.filter(
+        installer=installer, status=AppointmentStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists()
+    overlapping_service = ServiceVisit.objects.filter(
+        installer=installer, status=VisitStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
+    ).exists()
+    return not (overlapping_installation or overlapping_service)
+
+
+def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: datetime) -> ServiceVisit:
+    """Book an installer's service visit for the case; it appears in the installer's task list."""
+    with transaction.atomic():
+        case = _locked_case(case, by)
+        missing = []
+        if not installer.groups.filter(name=Role.INSTALLER).exists():
+            missing.append(_("an installer (%s is not one)") % installer)
+        if starts_at <= timezone.now():
+            missing.append(_("a visit time in the future"))
+        if missing:
+            raise ConditionsNotMet(_("The visit cannot be booked. It needs:"), missing=missing)
+        # Lock the installer so that two bookings of the same person are decided one after the other.
+        User.objects.select_for_update().get(pk=installer.pk)
+        ends_at = starts_at + VISIT_LENGTH
+        if not installer_is_free(installer=installer, starts_at=starts_at, ends_at=ends_at):
+            raise Conflict(
+                _("%(name)s is already busy at %(when)s: choose another time.")
+                % {"name": installer, "when": _when(starts_at)}
+            )
+        ServiceVisit.objects.filter(case=case, status=VisitStatus.BOOKED).update(status=VisitStatus.CANCELLED)
+        try:
+            with transaction.atomic():
+                visit = ServiceVisit.objects.create(
+                    case=case,
+                    application=case.application,
+                    terminal=case.terminal,
+                    installer=installer,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    created_by=by,
+                )
+        except IntegrityError as exc:
+            raise Conflict(
+                _("%(name)s is already busy at %(when)s: choose another time.")
+                % {"name": installer, "when": _when(starts_at)}
+            ) from exc
+        case.status = CaseStatus.VISIT_BOOKED
+        case.save(update_fields=["status", "updated_at"])
+        _event(case, "visit_booked", by, _when(starts_at))
+        context = {
+            "reference": case.reference,
+            "when": _when(starts_at),
+            "address": case.application.installation_address_display(),
+        }
+        notify(recipient=case.application.applicant, template="support.visit_booked", context=context)
+        notify(recipient=installer, template="support.visit_assigned", context=context)
+        return visit
+
+
+def case_resolve(*, case: SupportCase, by: User, resolution: str) -> SupportCase:
+    resolution = (resolution or "").strip()
+    with transaction.atomic():
+        case = _locked_case(case, by)
+        if not resolution:
+            raise ConditionsNotMet(_("The case cannot be resolved. It needs:"), missing=[_("how it was resolved")])
+        case.status = CaseStatus.RESOLVED
+        case.resolution = resolution
+        case.resolved_at = timezone.now()
+        case.save(update_fields=["status", "resolution", "resolved_at", "updated_at"])
+        _event(case, "resolved", by, resolution)
+        notify(
+            recipient=case.application.applicant,
+            template="support.case_resolved",
+            context={"reference": case.reference, "resolution": resolution},
+        )
+        return case
+
+
+def visit_complete(*, visit: ServiceVisit, by: User) -> ServiceVisit:
+    """The installer marks the service visit done; the case waits for support to resolve it."""
+    with transaction.atomic():
+        fresh = ServiceVisit.objects.select_for_update().get(pk=visit.pk)
+        if fresh.installer_id != by.pk and not by.is_superuser:
+            raise RoleRefused(_("Only the installer assigned to this visit can complete it."))
+        if fresh.status != VisitStatus.BOOKED:
+            raise InvalidState(_("This visit is “%s”: it cannot be completed.") % fresh.get_status_display())
+        fresh.status = VisitStatus.DONE
+        fresh.save(update_fields=["status"])
+        _event(fresh.case, "visit_done", by)
+        return fresh
