@@ -112,9 +112,7 @@ def parse_report(body: bytes, *, now: datetime | None = None) -> Report:
 
 
 def code_choices() -> list[tuple[str, str]]:
-    return [("", _t("— choose the code —"))] + [
-        (code, f"{code} · {item.shows}") for code, item in CATALOGUE.items() if code != "00"
-    ]
+    return [("", _t("— choose the code —"))] + [(code, f"{code} · {item.shows}") for code, item in CATALOGUE.items()]
 
 
 class ProblemForm(forms.Form):

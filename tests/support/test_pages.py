@@ -1,0 +1,237 @@
+"""The support pages: who sees them, what they show, and their query counts."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from support.models import CaseStatus, DeviceEvent, RemoteCommand, ServiceVisit, SupportCase
+from support.selectors import terminal_health_summary
+from support.services import case_open
+
+from .conftest import DeviceState
+
+
+@pytest.fixture
+def merchant_client(client, live_terminal):
+    client.force_login(live_terminal.application.applicant)
+    return client
+
+
+# --- The merchant ------------------------------------------------------------------------------
+
+
+def test_my_terminals_lists_status_and_last_contact(merchant_client, device):
+    device.report("signin", code="97")
+
+    page = merchant_client.get("/support/terminals/").content.decode()
+
+    assert device.terminal.serial_number in page
+    assert "Active" in page
+    assert "97" in page
+    assert "My terminal shows an error" in page
+
+
+@pytest.mark.parametrize("terminals", [1, 4])
+def test_my_terminals_queries_do_not_grow_with_terminals(
+    client, applicant, live_terminal_for, django_assert_max_num_queries, terminals
+):
+    for _ in range(terminals):
+        case_open(terminal=live_terminal_for(), by=applicant, code="97")
+    client.force_login(applicant)
+
+    with django_assert_max_num_queries(12):
+        assert client.get("/support/terminals/").status_code == 200
+
+
+def test_opening_a_case_from_the_path_stores_the_answers(merchant_client, live_terminal):
+    url = f"/support/terminals/{live_terminal.serial_number}/cases/"
+
+    response = merchant_client.post(url, {"code": "97", "symptom": "", "tried": ["0"], "note": "从昨天开始"})
+
+    case = SupportCase.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/support/cases/{case.reference}/"
+    assert case.answers["note"] == "从昨天开始"
+    assert case.answers["tried"] == ["Do not retry the sale: it will be refused the same way."]
+    assert len(case.answers["not_tried"]) == 1
+    page = merchant_client.get(response["Location"]).content.decode()
+    assert case.reference in page
+    assert "无效终端" in page
+
+
+def test_a_second_case_is_refused_with_the_reason(merchant_client, live_terminal):
+    url = f"/support/terminals/{live_terminal.serial_number}/cases/"
+    merchant_client.post(url, {"code": "97"})
+
+    response = merchant_client.post(url, {"code": "A0"})
+
+    assert response.status_code == 409
+    assert "already open" in response.content.decode()
+    assert SupportCase.objects.count() == 1
+
+
+def test_a_case_form_with_bad_input_rerenders(merchant_client, live_terminal):
+    response = merchant_client.post(
+        f"/support/terminals/{live_terminal.serial_number}/cases/", {"code": "97", "tried": ["99"]}
+    )
+
+    assert response.status_code == 400
+    assert not SupportCase.objects.exists()
+
+
+def test_another_merchants_case_is_not_found(client, other_applicant, live_terminal):
+    case = case_open(terminal=live_terminal, by=live_terminal.application.applicant, code="97")
+    client.force_login(other_applicant)
+
+    assert client.get(f"/support/cases/{case.reference}/").status_code == 404
+    assert client.post(f"/support/terminals/{live_terminal.serial_number}/cases/", {"code": "97"}).status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_log_in(client):
+    assert client.get("/support/terminals/").status_code == 302
+
+
+# --- Support staff ------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def a_case(live_terminal) -> SupportCase:
+    return case_open(terminal=live_terminal, by=live_terminal.application.applicant, code="97")
+
+
+@pytest.mark.parametrize("who", ["applicant", "installer", "reviewer"])
+def test_the_queue_is_for_support_only(client, request, who):
+    client.force_login(request.getfixturevalue(who))
+
+    assert client.get("/support/queue/").status_code == 404
+
+
+@pytest.mark.parametrize("cases", [1, 5])
+def test_the_queue_lists_open_cases_in_bounded_queries(
+    client, support, applicant, live_terminal_for, django_assert_max_num_queries, cases
+):
+    refs = [case_open(terminal=live_terminal_for(), by=applicant, code="97").reference for _ in range(cases)]
+    client.force_login(support)
+
+    with django_assert_max_num_queries(10):
+        page = client.get("/support/queue/").content.decode()
+
+    assert all(ref in page for ref in refs)
+
+
+def test_support_resolves_remotely_from_the_case_page(client, support, a_case):
+    client.force_login(support)
+    base = f"/support/queue/{a_case.reference}/"
+    assert "Re-send the configuration" in client.get(base).content.decode()
+
+    assert client.post(base + "resend/").status_code == 302
+    assert client.post(base + "signin/").status_code == 302
+
+    assert list(RemoteCommand.objects.values_list("kind", flat=True)) == ["resend_configuration", "sign_in"]
+
+
+def test_support_books_a_visit_from_the_case_page(client, support, installer, a_case):
+    client.force_login(support)
+    when = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+
+    response = client.post(f"/support/queue/{a_case.reference}/visit/", {"installer": installer.pk, "starts_at": when})
+
+    assert response.status_code == 302
+    assert ServiceVisit.objects.get().installer == installer
+    a_case.refresh_from_db()
+    assert a_case.status == CaseStatus.VISIT_BOOKED
+
+
+def test_a_visit_form_with_bad_input_rerenders_with_the_values(client, support, a_case):
+    client.force_login(support)
+
+    response = client.post(f"/support/queue/{a_case.reference}/visit/", {"installer": "", "starts_at": "tomorrow"})
+
+    assert response.status_code == 400
+    assert 'value="tomorrow"' in response.content.decode()
+    assert not ServiceVisit.objects.exists()
+
+
+def test_a_refused_visit_says_why(client, support, installer, a_case):
+    client.force_login(support)
+    past = timezone.localtime(timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT10:00")
+
+    response = client.post(f"/support/queue/{a_case.reference}/visit/", {"installer": installer.pk, "starts_at": past})
+
+    assert response.status_code == 409
+    assert "a visit time in the future" in response.content.decode()
+
+
+def test_support_resolves_the_case(client, support, a_case):
+    client.force_login(support)
+
+    client.post(f"/support/queue/{a_case.reference}/resolve/", {"resolution": "终端已登记"})
+
+    a_case.refresh_from_db()
+    assert a_case.status == CaseStatus.RESOLVED
+
+
+def test_an_unknown_action_is_not_found(client, support, a_case):
+    client.force_login(support)
+
+    assert client.post(f"/support/queue/{a_case.reference}/explode/").status_code == 404
+
+
+# --- Dashboard -------------------------------------------------------------------------------
+
+
+def test_the_dashboard_counts_terminals_by_status_and_codes_per_day(device, device_for, live_terminal_for):
+    other = device_for(live_terminal_for())
+    device.report("signin", code="97")
+    device.report("transaction", code="97")
+    other.report("transaction", code="51")
+    other.report("transaction", code="00")
+    yesterday = DeviceEvent.objects.filter(response_code="51").first()
+    DeviceEvent.objects.filter(pk=yesterday.pk).update(received_at=timezone.now() - timedelta(days=1))
+
+    summary = terminal_health_summary(days=7)
+
+    assert dict((s, n) for s, _label, n in summary.by_status)["active"] == 2
+    assert summary.codes == ["51", "97"]
+    assert summary.codes_by_day["97"][-1] == 2
+    assert summary.codes_by_day["51"][-2] == 1
+    assert len(summary.days) == 7
+
+
+@pytest.mark.parametrize("terminals", [1, 4])
+def test_the_dashboard_page_queries_are_bounded(
+    client, support, device_for, live_terminal_for, django_assert_max_num_queries, terminals
+):
+    for _ in range(terminals):
+        device_for(live_terminal_for()).report("transaction", code="96")
+    client.force_login(support)
+
+    with django_assert_max_num_queries(10):
+        page = client.get("/support/dashboard/").content.decode()
+
+    assert "Terminals by status" in page
+    assert "96" in page
+
+
+def test_the_dashboard_is_for_staff(client, applicant, installer):
+    for person in (applicant, installer):
+        client.force_login(person)
+        assert client.get("/support/dashboard/").status_code == 404
+
+
+# --- Installer ------------------------------------------------------------------------------------
+
+
+def test_the_service_visits_page_is_for_installers(client, applicant):
+    client.force_login(applicant)
+
+    assert client.get("/support/visits/").status_code == 404
+
+
+def test_a_page_never_changes_a_terminals_state(merchant_client, device):
+    before = DeviceState(device.terminal)
+
+    merchant_client.get(f"/support/terminals/{device.terminal.serial_number}/problem/", {"code": "97"})
+
+    before.assert_unchanged()
