@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from django import forms
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
-from django.utils.translation import gettext as _t
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -49,29 +49,31 @@ def parse_report(body: bytes, *, now: datetime | None = None) -> Report:
     try:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError) as exc:
-        raise ReportRejected(_t("The body is not valid JSON.")) from exc
+        raise ReportRejected(gettext("The body is not valid JSON.")) from exc
     if not isinstance(data, dict):
-        raise ReportRejected(_t("The body must be a JSON object."))
+        raise ReportRejected(gettext("The body must be a JSON object."))
     unknown = sorted(set(data) - _REPORT_KEYS)
     if unknown:
-        raise ReportRejected(_t("Unknown fields: %s.") % ", ".join(unknown), field=unknown[0])
+        raise ReportRejected(gettext("Unknown fields: %s.") % ", ".join(unknown), field=unknown[0])
 
     event_id = data.get("event_id")
     if not isinstance(event_id, str) or not _EVENT_ID.match(event_id):
-        raise ReportRejected(_t("event_id must be 8 to 64 letters, digits or . _ : - (e.g. a UUID)."), field="event_id")
+        raise ReportRejected(
+            gettext("event_id must be 8 to 64 letters, digits or . _ : - (e.g. a UUID)."), field="event_id"
+        )
     kind = data.get("kind")
     if kind not in EventKind.values:
-        raise ReportRejected(_t("kind must be one of: %s.") % ", ".join(EventKind.values), field="kind")
+        raise ReportRejected(gettext("kind must be one of: %s.") % ", ".join(EventKind.values), field="kind")
 
     raw_at = data.get("at")
     at = parse_datetime(raw_at) if isinstance(raw_at, str) else None
     if at is None or at.tzinfo is None:
         raise ReportRejected(
-            _t("at must be an ISO 8601 time with its offset, e.g. 2026-11-24T09:30:00+08:00."), field="at"
+            gettext("at must be an ISO 8601 time with its offset, e.g. 2026-11-24T09:30:00+08:00."), field="at"
         )
     if at > now + MAX_CLOCK_AHEAD or at < now - MAX_REPORT_AGE:
         raise ReportRejected(
-            _t(
+            gettext(
                 "at is not plausible: it must lie within the last 7 days and not in the future; check the terminal's clock."
             ),
             field="at",
@@ -80,31 +82,33 @@ def parse_report(body: bytes, *, now: datetime | None = None) -> Report:
     code = data.get("response_code", "")
     if kind == EventKind.HEARTBEAT:
         if code:
-            raise ReportRejected(_t("A heartbeat carries no response_code."), field="response_code")
+            raise ReportRejected(gettext("A heartbeat carries no response_code."), field="response_code")
     else:
         if not isinstance(code, str) or not code:
-            raise ReportRejected(_t("A %s report needs a response_code.") % kind, field="response_code")
+            raise ReportRejected(gettext("A %s report needs a response_code.") % kind, field="response_code")
         code = code.strip().upper()
         if code not in KNOWN_CODES:
-            raise ReportRejected(_t("Unknown response code %s.") % code[:8], field="response_code")
+            raise ReportRejected(gettext("Unknown response code %s.") % code[:8], field="response_code")
 
     config = data.get("config", {})
     if not isinstance(config, dict) or set(config) - _CONFIG_KEYS:
         raise ReportRejected(
-            _t("config must be an object with only: %s.") % ", ".join(sorted(_CONFIG_KEYS)), field="config"
+            gettext("config must be an object with only: %s.") % ", ".join(sorted(_CONFIG_KEYS)), field="config"
         )
     for key, value in config.items():
         if key == "port":
             if not isinstance(value, int) or isinstance(value, bool) or not 1 <= value <= 65535:
-                raise ReportRejected(_t("config.port must be a number from 1 to 65535."), field="config")
+                raise ReportRejected(gettext("config.port must be a number from 1 to 65535."), field="config")
         elif not isinstance(value, str) or len(value) > 255:
-            raise ReportRejected(_t("config.%s must be a short text.") % key, field="config")
+            raise ReportRejected(gettext("config.%s must be a short text.") % key, field="config")
     if "kcv" in config and not re.fullmatch(r"[0-9A-Fa-f]{6}", config["kcv"]):
-        raise ReportRejected(_t("config.kcv must be 6 hexadecimal characters (never a key)."), field="config")
+        raise ReportRejected(gettext("config.kcv must be 6 hexadecimal characters (never a key)."), field="config")
 
     version = data.get("software_version", "")
     if not isinstance(version, str) or len(version) > 40:
-        raise ReportRejected(_t("software_version must be a text of at most 40 characters."), field="software_version")
+        raise ReportRejected(
+            gettext("software_version must be a text of at most 40 characters."), field="software_version"
+        )
     return Report(event_id=event_id, kind=kind, at=at, response_code=code, config=config, software_version=version)
 
 
@@ -112,7 +116,9 @@ def parse_report(body: bytes, *, now: datetime | None = None) -> Report:
 
 
 def code_choices() -> list[tuple[str, str]]:
-    return [("", _t("— choose the code —"))] + [(code, f"{code} · {item.shows}") for code, item in CATALOGUE.items()]
+    return [("", gettext("— choose the code —"))] + [
+        (code, f"{code} · {item.shows}") for code, item in CATALOGUE.items()
+    ]
 
 
 class ProblemForm(forms.Form):
@@ -124,7 +130,7 @@ class ProblemForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["code"].choices = code_choices()
-        self.fields["symptom"].choices = [("", _t("— choose what happens —"))] + [
+        self.fields["symptom"].choices = [("", gettext("— choose what happens —"))] + [
             (key, str(s.label)) for key, s in SYMPTOMS.items()
         ]
 
