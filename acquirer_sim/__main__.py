@@ -57,6 +57,12 @@ async def serve(simulator: Simulator) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["fleet"]:
+        # `python -m acquirer_sim fleet ...`: play terminals against the portal (acquirer_sim/fleet.py).
+        from acquirer_sim.fleet import main as fleet_main
+
+        return fleet_main(argv[1:])
     args = parse_args(argv)
     logging.basicConfig(
         level=args.log_level, stream=sys.stderr, format="%(asctime)s %(levelname)s %(name)s %(message)s"

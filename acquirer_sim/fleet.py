@@ -19,7 +19,9 @@ would on its next contact.
 
 No Django here: this talks HTTP to the portal like a terminal does.
 
-    python -m acquirer_sim.fleet --portal http://127.0.0.1:8000 --fleet fleet.json [--rounds 3] [--interval 5]
+    python -m acquirer_sim fleet --portal http://127.0.0.1:8000 --fleet fleet.json [--rounds 3] [--interval 5]
+
+(`python -m acquirer_sim.fleet` works too.)
 
 `fleet.json` is written by `manage.py support_fleet_file` (it issues the tokens):
 
@@ -185,7 +187,7 @@ def load_fleet(path: str) -> list[FleetTerminal]:
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(
-        prog="python -m acquirer_sim.fleet",
+        prog="python -m acquirer_sim fleet",
         description="Play a fleet of POS terminals against the portal's device API.",
     )
     parser.add_argument("--portal", required=True, help="the portal's base URL, e.g. http://127.0.0.1:8000")

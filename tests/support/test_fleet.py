@@ -78,3 +78,24 @@ def test_the_fleet_file_command_and_the_cli_play_together(live_server, live_term
 def test_an_unknown_scenario_is_refused():
     with pytest.raises(ValueError, match="unknown scenario"):
         FleetTerminal(serial="X", token="t", tid="1", mid="2", host="h", port=1, kcv="ABC123", scenario="explode")
+
+
+def test_the_simulators_command_line_has_a_fleet_mode(live_server, live_terminal_for, tmp_path):
+    import subprocess
+    import sys
+
+    terminal = live_terminal_for()
+    path = tmp_path / "fleet.json"
+    call_command("support_fleet_file", str(path))
+
+    done = subprocess.run(
+        [sys.executable, "-m", "acquirer_sim", "fleet", "--portal", live_server.url, "--fleet", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.count("-> 201") == 3
+    assert DeviceEvent.objects.filter(terminal=terminal).count() == 3
