@@ -1,0 +1,53 @@
+"""Reports, incidents and bookings arriving at the same instant, on PostgreSQL."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from support.forms import Report
+from support.models import DeviceEvent, Incident, ServiceVisit, SupportCase
+from support.services import case_book_visit, case_open, device_report_store, incident_scan
+from tests.conftest import needs_postgres
+from tests.test_concurrency_postgres import race
+
+pytestmark = [needs_postgres(), pytest.mark.django_db(transaction=True)]
+
+
+def test_the_same_report_on_two_connections_is_stored_once(live_terminal):
+    report = Report(event_id="evt-race-000001", kind="signin", at=timezone.now(), response_code="97")
+
+    results = race([lambda: device_report_store(terminal=live_terminal, report=report) for _ in range(4)])
+
+    assert all(isinstance(r, tuple) for r in results), results
+    assert sorted(r[1] for r in results) == [False, False, False, True]
+    assert DeviceEvent.objects.count() == 1
+
+
+def test_two_scans_at_once_open_one_incident(settings, live_terminal_for):
+    settings.SUPPORT_INCIDENT_THRESHOLD = 2
+    for n, terminal in enumerate([live_terminal_for(), live_terminal_for()]):
+        device_report_store(
+            terminal=terminal,
+            report=Report(event_id=f"evt-host-{n:06d}", kind="transaction", at=timezone.now(), response_code="96"),
+        )
+
+    results = race([incident_scan, incident_scan, incident_scan])
+
+    assert all(isinstance(r, Incident) for r in results), results
+    assert Incident.objects.count() == 1
+
+
+def test_one_installer_booked_twice_at_once_gets_one_visit(live_terminal_for, support, installer):
+    cases = [
+        case_open(terminal=t, by=t.application.applicant, code="97") for t in (live_terminal_for(), live_terminal_for())
+    ]
+    when = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    copies = [SupportCase.objects.get(pk=c.pk) for c in cases]
+
+    results = race(
+        [lambda c=c: case_book_visit(case=c, by=support, installer=installer, starts_at=when) for c in copies]
+    )
+
+    assert sum(isinstance(r, ServiceVisit) for r in results) == 1, results
+    assert ServiceVisit.objects.count() == 1
