@@ -26,6 +26,8 @@ from installations import services as install_services
 from installations.models import TRAINING_TOPICS
 from terminals.services import signin_record
 
+from .demo_support import seed_support
+
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
 
@@ -224,4 +226,5 @@ def seed() -> list[DemoLogin]:
                 seq=seq,
                 filled=target != Status.DRAFT,  # the demo's draft is left for the applicant to fill in
             )
+    seed_support()
     return [DemoLogin(role, email, DEMO_PASSWORD) for email, role, *_rest in PEOPLE]

@@ -235,3 +235,21 @@ def test_a_page_never_changes_a_terminals_state(merchant_client, device):
     merchant_client.get(f"/support/terminals/{device.terminal.serial_number}/problem/", {"code": "97"})
 
     before.assert_unchanged()
+
+
+@pytest.mark.parametrize("visits", [1, 3])
+def test_the_installers_service_visits_page_queries_are_bounded(
+    client, support, installer, applicant, live_terminal_for, django_assert_max_num_queries, visits
+):
+    from support.services import case_book_visit
+
+    start = timezone.now() + timedelta(days=2)
+    for n in range(visits):
+        case = case_open(terminal=live_terminal_for(), by=applicant, code="97")
+        case_book_visit(case=case, by=support, installer=installer, starts_at=start + timedelta(hours=3 * n))
+    client.force_login(installer)
+
+    with django_assert_max_num_queries(8):
+        page = client.get("/support/visits/").content.decode()
+
+    assert page.count('class="card service-visit"') == visits
