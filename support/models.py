@@ -191,11 +191,20 @@ class SupportCase(models.Model):
         return self.reference
 
 
+class CaseAction(models.TextChoices):
+    OPENED = "opened", _("Case opened")
+    RESEND_CONFIGURATION = "resend_configuration", _("Configuration re-sent")
+    SIGN_IN = "sign_in", _("New sign-in asked")
+    VISIT_BOOKED = "visit_booked", _("Service visit booked")
+    VISIT_DONE = "visit_done", _("Service visit done")
+    RESOLVED = "resolved", _("Resolved")
+
+
 class CaseEvent(models.Model):
     """The history of a case: who did what, when."""
 
     case = models.ForeignKey(SupportCase, on_delete=models.CASCADE, related_name="events")
-    action = models.CharField(_("action"), max_length=40)
+    action = models.CharField(_("action"), max_length=40, choices=CaseAction.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)

@@ -29,6 +29,7 @@ from .checks import CheckResult, config_differences, current_configuration, reco
 from .forms import Report
 from .models import (
     OPEN_CASE_STATUSES,
+    CaseAction,
     CaseEvent,
     CaseStatus,
     CommandKind,
@@ -323,7 +324,7 @@ def case_open(
             checks=[c.as_dict() for c in checks],
             answers=answers or {},
         )
-        _event(case, "opened", by)
+        _event(case, CaseAction.OPENED, by)
         notify(recipient=app.applicant, template="support.case_opened", context={"reference": case.reference})
         for person in _support_staff():
             notify(
@@ -430,7 +431,7 @@ def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: 
             ) from exc
         case.status = CaseStatus.VISIT_BOOKED
         case.save(update_fields=["status", "updated_at"])
-        _event(case, "visit_booked", by, _when(starts_at))
+        _event(case, CaseAction.VISIT_BOOKED, by, _when(starts_at))
         context = {
             "reference": case.reference,
             "when": _when(starts_at),
@@ -451,7 +452,7 @@ def case_resolve(*, case: SupportCase, by: User, resolution: str) -> SupportCase
         case.resolution = resolution
         case.resolved_at = timezone.now()
         case.save(update_fields=["status", "resolution", "resolved_at", "updated_at"])
-        _event(case, "resolved", by, resolution)
+        _event(case, CaseAction.RESOLVED, by, resolution)
         notify(
             recipient=case.application.applicant,
             template="support.case_resolved",
@@ -470,5 +471,5 @@ def visit_complete(*, visit: ServiceVisit, by: User) -> ServiceVisit:
             raise InvalidState(_("This visit is “%s”: it cannot be completed.") % fresh.get_status_display())
         fresh.status = VisitStatus.DONE
         fresh.save(update_fields=["status"])
-        _event(fresh.case, "visit_done", by)
+        _event(fresh.case, CaseAction.VISIT_DONE, by)
         return fresh

@@ -117,7 +117,8 @@ def reports(request: HttpRequest) -> JsonResponse:
     problem = request_time_problem(request)
     if problem:
         return refuse(403, "stale_or_unsigned_request", problem)
-    if len(request.body) > MAX_BODY_BYTES:
+    declared = request.headers.get("Content-Length", "0")
+    if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(request.body) > MAX_BODY_BYTES:
         return refuse(413, "too_large", _("A report may be at most 8 KiB."))
     try:
         report = parse_report(request.body, now=timezone.now())
