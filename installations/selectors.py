@@ -188,7 +188,8 @@ def task_list(installer: User, *, done_limit: int = 20) -> TaskList:
             | Q(status=AppointmentStatus.DONE, starts_at__gte=start_today, starts_at__lt=start_tomorrow)
         ).order_by("starts_at")
     )
-    today = [v for v in current if v.starts_at < start_tomorrow]
-    upcoming = [v for v in current if v.starts_at >= start_tomorrow]
+    # A visit checked in is under way: it stays in "today" until it is done, whatever its slot.
+    today = [v for v in current if v.starts_at < start_tomorrow or v.checked_in_at]
+    upcoming = [v for v in current if v not in today]
     done = list(mine.filter(status=AppointmentStatus.DONE).order_by("-starts_at")[:done_limit])
     return TaskList(today=today, upcoming=upcoming, done=done)
