@@ -20,7 +20,7 @@ def session_cookie(user, live_server) -> dict:
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
 
 
-def test_an_installer_does_the_whole_visit_on_a_phone(
+def test_an_installer_does_the_whole_visit_on_a_phone(  # noqa: F811 - fixtures imported above
     clock, application_in, beijing_installer, reviewer, acquirer, live_server, phone_context, browser
 ):
     app = application_in(Status.INSTALLATION_SCHEDULED)  # Tuesday 8 December, 9:00
