@@ -12,6 +12,7 @@ from terminals.admin import ConfigurationInline, SignInInline
 from terminals.services import signin_record, signin_test
 
 from . import services
+from .forms import AssignTerminalForm, ConfigurationForm
 from .models import TRAINING_TOPICS, InstallationAppointment, InstallerProfile, TrainingRecord
 
 
@@ -71,6 +72,16 @@ INSTALLATION_ACTIONS = [
         "start_installation", _("Check in (start installation)"),
         lambda r, app, d: services.installation_start(application=app, by=r.user),
         transition="start_installation",
+    ),
+    AdminAction(
+        "assign_terminal", _("Assign a terminal from stock"),
+        lambda r, app, d: services.visit_assign_terminal(application=app, by=r.user, serial_number=d["serial_number"]),
+        AssignTerminalForm, transition="complete_configuration",
+    ),
+    AdminAction(
+        "configure_terminal", _("Enter the terminal's configuration"),
+        lambda r, app, d: services.visit_configure(application=app, by=r.user, **d),
+        ConfigurationForm, transition="complete_configuration",
     ),
     AdminAction(
         "reassign", _("Reassign the visit to another installer"),

@@ -9,7 +9,14 @@ from applications.choices import Status
 from installations.models import TRAINING_TOPICS
 from notifications.models import Notification
 from terminals.models import Terminal, TerminalStatus
-from tests.visit_fixtures import _no_host_by_default, acquirer, at, beijing_installer, clock, stock  # noqa: F401 - fixtures
+from tests import visit_fixtures
+from tests.visit_fixtures import at, stock
+
+# The visit's fixtures (tests/visit_fixtures.py), offered to this module.
+clock = visit_fixtures.clock
+beijing_installer = visit_fixtures.beijing_installer
+acquirer = visit_fixtures.acquirer
+_no_host_by_default = visit_fixtures._no_host_by_default
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -20,7 +27,7 @@ def session_cookie(user, live_server) -> dict:
     return {"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}
 
 
-def test_an_installer_does_the_whole_visit_on_a_phone(  # noqa: F811 - fixtures imported above
+def test_an_installer_does_the_whole_visit_on_a_phone(
     clock, application_in, beijing_installer, reviewer, acquirer, live_server, phone_context, browser
 ):
     app = application_in(Status.INSTALLATION_SCHEDULED)  # Tuesday 8 December, 9:00
