@@ -125,7 +125,9 @@ def _place(
     now = timezone.now()
     staff = is_staff_member(by)
     if starts_at <= now:
-        raise ConditionsNotMet(_("Visit time: %s is in the past; choose one of the free slots.") % _when(starts_at))
+        raise ConditionsNotMet(
+            _("Visit time: %s is in the past. It needs:") % _when(starts_at), missing=[_("a visit time in the future")]
+        )
     if not staff and starts_at < now + APPLICANT_NOTICE:
         raise ConditionsNotMet(
             _("Visit time: a visit is booked at least 24 hours ahead; %s is too soon.") % _when(starts_at)
@@ -134,6 +136,10 @@ def _place(
         raise ConditionsNotMet(
             _("Visit time: a visit is booked at most %(days)d days ahead; %(when)s is too far.")
             % {"days": HORIZON_DAYS, "when": _when(starts_at)}
+        )
+    if installer is not None and not staff:
+        raise RoleRefused(
+            _("Only staff can choose the installer: yours is given by your area and the installers' workload.")
         )
     address = app.installation_address()
     serving = installers_serving(address)
@@ -177,6 +183,17 @@ def _place(
         except IntegrityError:
             reasons.append(_("%s was booked at that time a moment ago.") % profile.user)
     if installer is not None:
+        if any(
+            v.installer_id == installer.pk
+            and v.status == AppointmentStatus.BOOKED
+            and v.starts_at < starts_at + VISIT_LENGTH
+            and v.ends_at > starts_at
+            for v in booked
+        ):
+            raise Conflict(
+                _("%(name)s is already booked at %(when)s: choose another time.")
+                % {"name": installer, "when": _when(starts_at)}
+            )
         raise ConditionsNotMet(_("Visit time: %s cannot be booked:") % _when(starts_at), missing=reasons)
     raise Conflict(
         _("Visit time: %s is no longer free (it was just booked, or no installer works then). Choose another slot.")
@@ -230,8 +247,6 @@ def installation_reschedule(
         check(app, "reschedule", by=by)
         old = _booked(app)
         _refuse_late_change(old, by, _("moved"))
-        if installer is not None and not is_staff_member(by):
-            raise RoleRefused(_("Only staff can choose the installer."))
         if old:
             old.status = AppointmentStatus.CANCELLED
             old.save(update_fields=["status"])
@@ -382,7 +397,10 @@ def installation_record_training(
         if missing_topics:
             raise ConditionsNotMet(_("Training checklist: still to cover:"), missing=missing_topics)
         if not name:
-            raise ConditionsNotMet(_("Merchant's name: the merchant types their own name to confirm the training."))
+            raise ConditionsNotMet(
+                _("Merchant's name: the merchant types their own name to confirm the training. Missing:"),
+                missing=[_("the training checklist confirmed by the merchant")],
+            )
         if not _same_name(name, app.legal_name):
             raise ConditionsNotMet(
                 _("Merchant's name: it must be the name on the application, as on the merchant's ID card.")

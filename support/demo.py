@@ -217,9 +217,10 @@ def carry(
             application=app, by=reviewer, reason="business", message="经营范围不符合要求。"
         )
     app = app_services.application_approve(application=app, by=reviewer, message="资料齐全。")
+    # Someone must serve the area for the applicant to be offered slots.
+    ensure_installer_covers(installer, app, reviewer)
     if target == Status.APPROVED:
         return app
-    ensure_installer_covers(installer, app, reviewer)
     # Staff book for the installer given (an applicant's booking would pick the least busy one).
     slot = free_slots(app, installer=installer, days=90)[0]
     install_services.installation_schedule(application=app, by=reviewer, installer=installer, starts_at=slot.starts_at)
@@ -227,8 +228,7 @@ def carry(
     if target == Status.INSTALLATION_SCHEDULED:
         return app
     app = install_services.installation_start(application=app, by=installer)
-    if target == Status.CONFIGURING:
-        return app
+    # On site: a terminal assigned and configured, waiting for its sign-in test.
     terminal = stock_terminal(app, reviewer)
     # No network here: the first sign-in test registers the terminal at the host.
     terminal_services.terminal_assign(
@@ -245,6 +245,8 @@ def carry(
         comm_mode=CommMode.ETHERNET,
         key_check_value=terminal.key_check_value,
     )
+    if target == Status.CONFIGURING:
+        return app
     # Recorded rather than tested live, so that tests and the seed need no running host.
     signin_record(application=app, by=installer, response_code="00", detail="demo")
     app = install_services.installation_complete_configuration(application=app, by=installer)

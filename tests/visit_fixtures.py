@@ -53,8 +53,9 @@ def approved(clock, application_in, beijing_installer):
 
 @pytest.fixture
 def on_site(clock, application_in, beijing_installer):
-    """An application whose installer has checked in (configuring), with no terminal yet."""
-    return application_in(Status.CONFIGURING)
+    """An application whose installer has just checked in (configuring), with no terminal yet."""
+    app = application_in(Status.INSTALLATION_SCHEDULED)
+    return install_services.installation_start(application=app, by=beijing_installer)
 
 
 def stock(by, *rows: tuple[str, str, str]):

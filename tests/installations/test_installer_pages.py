@@ -79,9 +79,9 @@ def test_the_installer_calendar_file_holds_the_visit(clock, application_in, beij
 
 
 def test_a_wrong_tid_on_the_form_names_the_field_keeps_the_values_and_hides_the_kcv(
-    clock, application_in, beijing_installer, reviewer, client
+    on_site, beijing_installer, reviewer, client
 ):
-    app = application_in(Status.CONFIGURING)
+    app = on_site
     stock(reviewer, ("SN-CT-1", "countertop", "A1B2C3"))
     services.visit_assign_terminal(application=app, by=beijing_installer, serial_number="SN-CT-1")
     login(client, beijing_installer)
@@ -105,15 +105,15 @@ def test_a_wrong_tid_on_the_form_names_the_field_keeps_the_values_and_hides_the_
     assert not TerminalConfiguration.objects.exists()
 
 
-def test_an_unknown_serial_is_refused_in_words(clock, application_in, beijing_installer, client):
-    app = application_in(Status.CONFIGURING)
+def test_an_unknown_serial_is_refused_in_words(on_site, beijing_installer, client):
+    app = on_site
     login(client, beijing_installer)
     response = client.post(
         reverse("installations:visit_step", args=[app.reference, "assign"]), {"serial_number": "SN-404"}
     )
     assert response.status_code == 400
     assert "Serial number: no terminal SN-404 in the inventory" in response.content.decode()
-    assert not Terminal.objects.exists()
+    assert not Terminal.objects.filter(serial_number="SN-404").exists()
 
 
 def test_a_step_out_of_order_says_why_and_the_visit_page_still_opens(clock, application_in, beijing_installer, client):

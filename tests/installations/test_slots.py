@@ -16,15 +16,15 @@ def test_it_offers_slots_from_24_hours_ahead_within_working_hours_for_14_days(ap
 
 
 def test_it_offers_nothing_when_no_installer_serves_the_area(clock, application_in, installer, admin_user):
-    give_profile(installer, admin_user, areas=[(Province.SHANGHAI, "")])
     app = application_in("approved")
+    give_profile(installer, admin_user, areas=[(Province.SHANGHAI, "")])
     assert free_slots(app) == []
 
 
 def test_a_city_area_covers_that_city_only(clock, application_in, installer, other_installer, admin_user):
+    app = application_in("approved")  # in 北京市
     give_profile(installer, admin_user, areas=[(Province.BEIJING, "北京市")])
     give_profile(other_installer, admin_user, areas=[(Province.BEIJING, "延庆")])
-    app = application_in("approved")  # in 北京市
     assert {i for s in free_slots(app) for i in s.installer_ids} == {installer.pk}
 
 

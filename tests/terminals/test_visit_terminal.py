@@ -41,7 +41,8 @@ def test_it_refuses_a_serial_that_cannot_be_assigned(on_site, installer, in_stoc
 
 
 def test_it_refuses_a_terminal_already_used(on_site, installer, in_stock, application_in, other_applicant, snapshot):
-    other = application_in(Status.CONFIGURING, owner=other_applicant)
+    other = application_in(Status.INSTALLATION_SCHEDULED, owner=other_applicant)
+    other = visit.installation_start(application=other, by=installer)
     visit.visit_assign_terminal(application=other, by=installer, serial_number="SN-CT-1")
     before = snapshot(on_site)
     with pytest.raises(ConditionsNotMet, match="is “Assigned”, not in stock"):
