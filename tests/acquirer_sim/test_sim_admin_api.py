@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from acquirer_sim.client import sign_in
 from acquirer_sim.registry import Registry
 from acquirer_sim.testing import RunningSimulator, run_simulator

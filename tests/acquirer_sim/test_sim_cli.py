@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
 from acquirer_sim.client import sign_in
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+
 from acquirer_sim import wire
 from acquirer_sim.client import ProtocolError, exchange, recv_frame, sign_in
 

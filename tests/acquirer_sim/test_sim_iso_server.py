@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 import iso8583
 import pytest
+
 from acquirer_sim import wire
 from acquirer_sim.client import exchange, recv_frame, sign_in
 from acquirer_sim.testing import RunningSimulator, run_simulator

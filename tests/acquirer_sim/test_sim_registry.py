@@ -7,6 +7,7 @@ import threading
 from pathlib import Path
 
 import pytest
+
 from acquirer_sim.registry import Merchant, Registry, RegistryFileError, Terminal
 
 TID = "10000001"

@@ -7,11 +7,12 @@ from datetime import UTC, datetime
 
 import iso8583
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
 from acquirer_sim import wire
 from acquirer_sim.registry import Registry
 from acquirer_sim.server import process_message
-from hypothesis import given
-from hypothesis import strategies as st
 
 TID = "10000001"
 MID = "898621045311234"
