@@ -18,7 +18,7 @@ beijing_installer = visit_fixtures.beijing_installer
 acquirer = visit_fixtures.acquirer
 _no_host_by_default = visit_fixtures._no_host_by_default
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def session_cookie(user, live_server) -> dict:

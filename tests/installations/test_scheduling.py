@@ -109,7 +109,7 @@ def test_someone_else_cannot_book_the_applicants_visit(approved, other_applicant
 
 
 @needs_postgres()
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_bookings_of_the_same_slot_at_the_same_instant_one_wins(
     clock, application_in, beijing_installer, other_applicant
 ):
@@ -140,7 +140,7 @@ def test_two_bookings_of_the_same_slot_at_the_same_instant_one_wins(
 
 
 @needs_postgres()
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_two_bookings_of_the_last_visit_of_a_day_at_the_same_instant_one_wins(
     clock, application_in, beijing_installer, other_applicant, applicant
 ):
