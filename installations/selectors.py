@@ -7,6 +7,8 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
+from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role
@@ -57,7 +59,7 @@ def slot_starts(profile: InstallerProfile, day: date) -> list[datetime]:
     return starts
 
 
-def _booked(installer_ids: Iterable[int], since: datetime, until: datetime) -> list[InstallationAppointment]:
+def visits_on_days(installer_ids: Iterable[int], since: datetime, until: datetime) -> list[InstallationAppointment]:
     """The installers' visits on the local days from `since` to `until`, whole days (for the daily limit)."""
     tz = timezone.get_default_timezone()
     first = local_day_start(timezone.localtime(since, tz).date())
@@ -74,8 +76,6 @@ def _booked(installer_ids: Iterable[int], since: datetime, until: datetime) -> l
 
 def unavailability(profile: InstallerProfile, starts_at: datetime, booked: list[InstallationAppointment]) -> str:
     """Why `profile` cannot take a visit at `starts_at` ("" when it can). `booked` are their visits around then."""
-    from django.utils.translation import gettext as _
-
     day = timezone.localtime(starts_at, timezone.get_default_timezone()).date()
     if starts_at not in slot_starts(profile, day):
         return _("%(name)s does not start visits at that time (working days and hours: %(hours)s).") % {
@@ -96,8 +96,6 @@ def unavailability(profile: InstallerProfile, starts_at: datetime, booked: list[
 
 
 def working_hours_display(profile: InstallerProfile) -> str:
-    from django.utils.dates import WEEKDAYS_ABBR
-
     days = " ".join(str(WEEKDAYS_ABBR[d]) for d in sorted(profile.working_days))
     return f"{days} {profile.day_starts:%H:%M}–{profile.day_ends:%H:%M}"
 
@@ -122,7 +120,7 @@ def free_slots(
     profiles = list(profiles)
     if not profiles:
         return []
-    booked = _booked([p.user_id for p in profiles], earliest, until)
+    booked = visits_on_days([p.user_id for p in profiles], earliest, until)
     by_start: dict[datetime, Slot] = {}
     today = timezone.localdate(now, timezone.get_default_timezone())
     for offset in range(days + 1):

@@ -38,10 +38,8 @@ from .selectors import (
     VISIT_LENGTH,
     installers_serving,
     unavailability,
+    visits_on_days,
     workload,
-)
-from .selectors import (
-    _booked as booked_around,
 )
 
 
@@ -163,7 +161,7 @@ def _place(
         .select_related("user")
         .order_by("pk")
     )
-    booked = booked_around(candidate_ids, starts_at, starts_at)
+    booked = visits_on_days(candidate_ids, starts_at, starts_at)
     load = workload(candidate_ids)
     reasons = []
     for profile in sorted(profiles, key=lambda p: (load[p.user_id], p.pk)):

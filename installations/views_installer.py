@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -82,8 +83,6 @@ def _visit_page(
     if config is not None:
         initial = {f: getattr(config, f) for f in ("tid", "mid", "host", "port", "comm_mode", "key_check_value")}
     elif terminal is not None:
-        from django.conf import settings
-
         initial = {
             "tid": terminal.tid,
             "mid": app.merchant_id,
