@@ -168,3 +168,11 @@ def test_staff_can_reassign_through_the_admin_button(
     response = client.post(url, {"installer": other_installer.pk})
     assert response.status_code == 302
     assert app.appointments.get(status="booked").installer == other_installer
+
+
+def test_the_visit_page_speaks_chinese(clock, application_in, beijing_installer, client):
+    app = application_in(Status.INSTALLATION_SCHEDULED)
+    login(client, beijing_installer)
+    page = client.get(reverse("installations:visit", args=[app.reference]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "我已到达商户：到场登记" in text and "两卷打印纸" in text
