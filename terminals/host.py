@@ -33,6 +33,18 @@ MAX_MESSAGE_LENGTH = 2048
 DEFAULT_TIMEOUT = 5.0
 
 
+def signin_endpoints() -> list[tuple[str, int]]:
+    """The (host, port) pairs of the acquirer's hosts: the only places a sign-in test connects to.
+
+    settings.ACQUIRER_SIGNIN_ENDPOINTS may list several (e.g. a backup host); by default the one
+    of ACQUIRER_HOST and ACQUIRER_PORT.
+    """
+    endpoints = getattr(settings, "ACQUIRER_SIGNIN_ENDPOINTS", None)
+    if endpoints:
+        return [(str(h), int(p)) for h, p in endpoints]
+    return [(settings.ACQUIRER_HOST, int(settings.ACQUIRER_PORT))]
+
+
 class HostUnreachable(Exception):
     """No usable answer: the host could not be reached, did not answer in time, or spoke nonsense."""
 

@@ -423,7 +423,19 @@ def signin_test(*, application: MerchantApplication, by: User, timeout: float = 
         raise ConditionsNotMet(_("Configuration: save the terminal's configuration before testing the sign-in."))
     if config.terminal and config.terminal.host_registered_at is None:
         terminal_register_at_host(terminal=config.terminal)
+    known = acquirer.signin_endpoints()
     try:
+        if (config.host, config.port) not in known:
+            # The portal connects only to the acquirer's own hosts: a mistyped address would not
+            # reach the host from the terminal either, and the portal is no port scanner.
+            raise acquirer.HostUnreachable(
+                _("%(host)s:%(port)s is not an address of the acquirer host (expected %(known)s).")
+                % {
+                    "host": config.host,
+                    "port": config.port,
+                    "known": ", ".join(f"{h}:{p}" for h, p in known),
+                }
+            )
         answer = acquirer.sign_in(
             host=config.host,
             port=config.port,

@@ -84,11 +84,20 @@ def test_a_fixed_configuration_needs_a_new_00(configured, on_site, installer, ac
     before.assert_unchanged()
 
 
-def test_an_unreachable_host_is_recorded_with_the_reason(configured, on_site, installer, acquirer):
+def test_an_unreachable_host_is_recorded_with_the_reason(configured, on_site, installer, acquirer, settings):
+    settings.ACQUIRER_SIGNIN_ENDPOINTS = [(acquirer.host, acquirer.iso_port), ("127.0.0.1", 1)]
     configure(on_site, installer, acquirer, configured, port=1)
     signin = visit.visit_signin(application=on_site, by=installer)
     assert signin.response_code == ""
-    assert "cannot reach" in signin.detail
+    assert "cannot reach 127.0.0.1:1" in signin.detail
+
+
+def test_a_host_address_that_is_not_the_acquirers_is_not_contacted(configured, on_site, installer, acquirer):
+    configure(on_site, installer, acquirer, configured, host="10.9.9.9")
+    signin = visit.visit_signin(application=on_site, by=installer)
+    assert signin.response_code == ""
+    assert f"10.9.9.9:{acquirer.iso_port} is not an address of the acquirer host" in signin.detail
+    assert all(record.tid != configured.tid for record in acquirer.signins())  # nothing was sent
 
 
 def test_the_sign_in_retries_a_registration_that_failed_at_assignment(on_site, installer, reviewer, settings):
@@ -100,6 +109,7 @@ def test_the_sign_in_retries_a_registration_that_failed_at_assignment(on_site, i
     assert terminal.host_registered_at is None
     with run_simulator() as sim:
         settings.ACQUIRER_ADMIN_URL = sim.admin_url
+        settings.ACQUIRER_HOST, settings.ACQUIRER_PORT = sim.host, sim.iso_port
         configure(on_site, installer, sim, terminal)
         assert visit.visit_signin(application=on_site, by=installer).response_code == "00"
 
