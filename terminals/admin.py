@@ -52,8 +52,9 @@ class TerminalEventInline(admin.TabularInline):
 @admin.register(Terminal)
 class TerminalAdmin(admin.ModelAdmin):
     inlines = [TerminalEventInline]
-    # States change through the services (the visit, the inventory page), which write the history.
-    readonly_fields = ("status", "application", "tid", "host_registered_at", "host_registration_error")
+    # Terminals change through the services (the import, the visit, the inventory page), which
+    # write the history: here they are only looked at.
+    readonly_fields = [f.name for f in Terminal._meta.fields]
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False  # terminals arrive through the CSV import, which writes their first history row

@@ -54,3 +54,15 @@ def test_another_applicants_booking_page_answers_404(approved, other_applicant, 
     login(client, other_applicant)
     assert client.get(reverse("installations:booking", args=[approved.reference])).status_code == 404
     assert client.get(reverse("installations:booking_ics", args=[approved.reference])).status_code == 404
+
+
+def test_within_24_hours_the_page_offers_no_change_and_says_to_call(approved, client):
+    import time_machine
+
+    login(client, approved.applicant)
+    url = reverse("installations:booking", args=[approved.reference])
+    client.post(url, {"action": "book", "starts_at": at(9, 9).isoformat()})
+    with time_machine.travel(at(8, 12), tick=False):
+        page = client.get(url).content.decode()
+    assert "please call us" in page
+    assert 'value="cancel"' not in page and 'name="starts_at"' not in page
