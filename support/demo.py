@@ -7,14 +7,13 @@ references, so a second run finds it and changes nothing.
 import hashlib
 import io
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import time
 
 from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image
 from stdnum import luhn
 from stdnum.cn import ric, uscc
@@ -142,11 +141,6 @@ def fill(app: MerchantApplication, applicant: User, seq: int) -> MerchantApplica
         app_services.document_upload(application=app, by=applicant, kind=kind, upload=demo_png(kind))
     app_services.application_record_consent(application=app, by=applicant)
     return app
-
-
-def visit_time(days_ahead: int) -> datetime:
-    day = timezone.localdate() + timedelta(days=days_ahead)
-    return timezone.make_aware(datetime.combine(day, time(10, 0)))
 
 
 def ensure_installer_covers(installer: User, app: MerchantApplication, by: User) -> None:
