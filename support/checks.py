@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from applications.choices import Status
 from terminals.models import Terminal, TerminalConfiguration, TerminalStatus
+from terminals.selectors import current_configuration as application_configuration
 
 from .catalogue import CUSTOMER_SIDES, HOST_SIDE_CODES, Side, entry
 from .models import Incident, TerminalHealth
@@ -48,13 +49,10 @@ def _when(moment: datetime | None) -> str:
 
 
 def current_configuration(terminal: Terminal) -> TerminalConfiguration | None:
+    """The configuration recorded at the terminal's installation (the terminals context's record)."""
     if terminal.application_id is None:
         return None
-    return (
-        TerminalConfiguration.objects.filter(application_id=terminal.application_id, is_current=True)
-        .order_by("-configured_at")
-        .first()
-    )
+    return application_configuration(terminal.application)
 
 
 def recorded_config(configuration: TerminalConfiguration | None) -> dict[str, object]:

@@ -3,11 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
+from installations.selectors import local_day_start, task_list
 from terminals.models import Terminal, TerminalStatus
 
 from .models import (
@@ -77,6 +78,45 @@ def installer_service_visits(installer: User) -> QuerySet[ServiceVisit]:
         ServiceVisit.objects.filter(installer=installer, status=VisitStatus.BOOKED)
         .select_related("case", "terminal", "application")
         .order_by("starts_at")
+    )
+
+
+@dataclass(frozen=True)
+class InstallerTasks:
+    """The installer's whole task list: installation visits and service visits, each section by time.
+
+    Entries are (kind, visit) with kind "installation" or "service". It lives here, in the
+    highest app of the two contexts it shows (DESIGN.md).
+    """
+
+    today: list[tuple[str, object]]
+    upcoming: list[tuple[str, object]]
+    done: list[tuple[str, object]]
+
+
+def installer_tasks(installer: User, *, done_limit: int = 20) -> InstallerTasks:
+    """Installation visits (the installations context's task list) with service visits merged in. Four queries."""
+    installations = task_list(installer, done_limit=done_limit)
+    today_start = local_day_start(timezone.localdate())
+    tomorrow_start = local_day_start(timezone.localdate() + timedelta(days=1))
+    service = list(
+        ServiceVisit.objects.filter(installer=installer)
+        .exclude(status=VisitStatus.CANCELLED)
+        .filter(Q(status=VisitStatus.BOOKED) | Q(starts_at__gte=today_start - timedelta(days=90)))
+        .select_related("case", "terminal", "application")
+        .order_by("starts_at")
+    )
+    booked = [v for v in service if v.status == VisitStatus.BOOKED]
+    done = sorted((v for v in service if v.status == VisitStatus.DONE), key=lambda v: v.starts_at, reverse=True)
+
+    def merged(first: list, second: list, *, reverse: bool = False) -> list[tuple[str, object]]:
+        rows = [("installation", v) for v in first] + [("service", v) for v in second]
+        return sorted(rows, key=lambda row: row[1].starts_at, reverse=reverse)
+
+    return InstallerTasks(
+        today=merged(installations.today, [v for v in booked if v.starts_at < tomorrow_start]),
+        upcoming=merged(installations.upcoming, [v for v in booked if v.starts_at >= tomorrow_start]),
+        done=merged(installations.done, done[:done_limit], reverse=True)[:done_limit],
     )
 
 

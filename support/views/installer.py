@@ -11,7 +11,7 @@ from accounts.roles import Role, has_role
 from applications.errors import WorkflowError
 
 from ..access import visit_for_installer
-from ..selectors import installer_service_visits
+from ..selectors import installer_tasks
 from ..services import visit_complete
 
 
@@ -20,7 +20,7 @@ from ..services import visit_complete
 def service_visits(request: HttpRequest) -> HttpResponse:
     if not has_role(request.user, Role.INSTALLER):
         raise Http404
-    return render(request, "support/installer_visits.html", {"visits": installer_service_visits(request.user)})
+    return render(request, "support/installer_visits.html", {"tasks": installer_tasks(request.user)})
 
 
 @login_required

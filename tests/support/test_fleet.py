@@ -66,7 +66,10 @@ def test_the_fleet_file_command_and_the_cli_play_together(live_server, live_term
     path = tmp_path / "fleet.json"
     call_command("support_fleet_file", str(path), "--scenario", f"{second.serial_number}=code:A0")
 
-    assert [t.scenario for t in load_fleet(str(path))] == ["healthy", "code:A0"]
+    assert {t.serial: t.scenario for t in load_fleet(str(path))} == {
+        first.serial_number: "healthy",
+        second.serial_number: "code:A0",
+    }
     assert main(["--portal", live_server.url, "--fleet", str(path), "--rounds", "1"]) == 0
 
     assert DeviceEvent.objects.filter(terminal=second, response_code="A0").count() == 2

@@ -252,4 +252,6 @@ def test_the_installers_service_visits_page_queries_are_bounded(
     with django_assert_max_num_queries(8):
         page = client.get("/support/visits/").content.decode()
 
-    assert page.count('class="card service-visit"') == visits
+    assert page.count('class="task service-visit"') == visits
+    # The installation visits of the same installer are on the same list.
+    assert "/installations/visits/" in page
