@@ -224,3 +224,23 @@ SUPPORT_DEVICE_CLOCK_SKEW_SECONDS = env.int("SUPPORT_DEVICE_CLOCK_SKEW_SECONDS",
 SUPPORT_INCIDENT_THRESHOLD = env.int("SUPPORT_INCIDENT_THRESHOLD", default=5)
 # Seconds the diagnosis waits for the acquirer host's management API before saying "could not check".
 SUPPORT_HOST_CHECK_TIMEOUT = env.float("SUPPORT_HOST_CHECK_TIMEOUT", default=2.0)
+# Terminal support's periodic jobs, added to whatever schedule is defined above. Beat's
+# DatabaseScheduler copies them into its tables at start, where staff can pause them.
+CELERY_BEAT_SCHEDULE = vars().get("CELERY_BEAT_SCHEDULE", {}) | {
+    "support-scan-incidents": {"task": "support.tasks.scan_incidents", "schedule": 60.0, "options": {"expires": 60}},
+    "support-scan-no-heartbeat": {
+        "task": "support.tasks.scan_no_heartbeat",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
+    "support-scan-idle-terminals": {
+        "task": "support.tasks.scan_idle_terminals",
+        "schedule": 24 * 3600.0,
+        "options": {"expires": 6 * 3600},
+    },
+    "support-scan-configuration-drift": {
+        "task": "support.tasks.scan_configuration_drift",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
+}
