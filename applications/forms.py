@@ -199,14 +199,15 @@ class ConsentForm(forms.Form):
     )
     version = forms.CharField(widget=forms.HiddenInput, initial=CONSENT_VERSION)
 
-    def clean_version(self) -> str:
-        version = self.cleaned_data["version"]
-        if version != CONSENT_VERSION:
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        # The version is a hidden field: its refusal is shown above the form, not beside it.
+        if cleaned.get("version") != CONSENT_VERSION:
             raise forms.ValidationError(
                 _("The consent text has changed since you opened this page: read it again and tick the box."),
                 code="consent_version",
             )
-        return version
+        return cleaned
 
 
 class WithdrawForm(forms.Form):

@@ -50,7 +50,7 @@ def applicant_timeline(application: MerchantApplication) -> list[TimelineEntry]:
     One query whatever the length of the history.
     """
     entries = [TimelineEntry(Status.DRAFT, Status.DRAFT.label, application.created_at, "")]
-    for row in history_for(application).only("state", "transition", "description", "timestamp"):
+    for row in history_for(application).select_related(None).only("state", "transition", "description", "timestamp"):
         message = row.description if row.transition in _MESSAGES_FOR_APPLICANT else ""
         try:
             label = Status(row.state).label
