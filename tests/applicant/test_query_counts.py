@@ -55,16 +55,16 @@ def test_each_form_step_runs_a_bounded_number_of_queries_whatever_the_documents_
     assert queries_of(applicant_client, urls[0]) == queries_of(applicant_client, urls[1])
 
 
-@pytest.mark.parametrize("page", ["applications:status", "applications:summary"])
+@pytest.mark.parametrize("page_name", ["applications:status", "applications:summary"])
 def test_the_status_and_summary_pages_run_a_bounded_number_of_queries_whatever_the_history(
-    applicant_client, small_and_large, page, django_assert_max_num_queries
+    applicant_client, small_and_large, page_name, django_assert_max_num_queries
 ):
     small, large = small_and_large
-    urls = [reverse(page, kwargs={"reference": app.reference}) for app in (small, large)]
+    urls = [reverse(page_name, kwargs={"reference": app.reference}) for app in (small, large)]
 
     with django_assert_max_num_queries(CEILING):
         response = applicant_client.get(urls[1])
-    assert len(response.context["timeline"]) > 30 if page == "applications:status" else True
+    assert len(response.context["timeline"]) > 30 if page_name == "applications:status" else True
     assert queries_of(applicant_client, urls[0]) == queries_of(applicant_client, urls[1])
 
 
