@@ -24,7 +24,7 @@ from ..access import application_for_applicant, document_for_viewer
 from ..choices import APPLICANT_EDITABLE_STATES, Status
 from ..errors import Conflict, InvalidState, WorkflowError
 from ..forms import STEP_BY_SLUG, STEPS, ConsentForm, DocumentsForm, WithdrawForm, field_label, step_of_field
-from ..models import CONSENT_VERSION, MerchantApplication
+from ..models import CONSENT_VERSION, MerchantApplication, Problem
 from ..selectors import applicant_timeline, applications_of, documents_of
 
 View = Callable[..., HttpResponse]
@@ -43,10 +43,6 @@ def applicant_required(view: View) -> View:
     return wrapped
 
 
-def _refusal(exc: WorkflowError) -> str:
-    return str(exc)
-
-
 # --- Applications ---------------------------------------------------------------------------
 
 
@@ -62,7 +58,7 @@ def application_new(request: HttpRequest) -> HttpResponse:
     try:
         app = services.application_create(applicant=request.user)
     except WorkflowError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, str(exc))
         return redirect("applications:mine")
     messages.success(request, _("Application %s started. It is saved as you go: you can stop and come back.") % app)
     return redirect("applications:step", reference=app.reference, step=STEPS[0].slug)
@@ -71,10 +67,10 @@ def application_new(request: HttpRequest) -> HttpResponse:
 # --- The form in steps ------------------------------------------------------------------------
 
 
-def _step_nav(app: MerchantApplication, current: str) -> list[dict]:
+def _step_nav(app: MerchantApplication, current: str, problems: list[Problem] | None = None) -> list[dict]:
     """Each step with how many problems it still has (from the one list the submit checks)."""
     counts: dict[str, int] = {}
-    for problem in app.submission_problems():
+    for problem in app.submission_problems() if problems is None else problems:
         counts[problem.step] = counts.get(problem.step, 0) + 1
     to_fix = {step_of_field(name) for name in app.changes_requested_fields}
     return [
@@ -164,10 +160,10 @@ def _save_step(request: HttpRequest, app: MerchantApplication, slug: str, form) 
         services.application_save_fields(application=app, by=request.user, fields=form.fields_to_save())
         return True
     except (InvalidState, Conflict) as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, str(exc))
         return None
     except WorkflowError as exc:
-        messages.error(request, _refusal(exc))
+        messages.error(request, str(exc))
         return False
 
 
@@ -194,7 +190,7 @@ def application_summary(request: HttpRequest, reference: str) -> HttpResponse:
             "application": app,
             "problems": for_template,
             "documents": documents_of(app),
-            "steps": _step_nav(app, "summary"),
+            "steps": _step_nav(app, "summary", problems),
             "editable": app.status in APPLICANT_EDITABLE_STATES,
         },
     )
@@ -216,7 +212,7 @@ def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
                 % {"ref": app.reference, "when": formats.date_format(app.submitted_at, "DATETIME_FORMAT")},
             )
             return redirect("applications:status", reference=app.reference)
-        messages.error(request, _refusal(exc))
+        messages.error(request, str(exc))
         if app.status in APPLICANT_EDITABLE_STATES:
             return redirect("applications:summary", reference=app.reference)
         return redirect("applications:status", reference=app.reference)
@@ -296,7 +292,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
             if app.status == Status.WITHDRAWN:
                 messages.info(request, _("Application %s is already withdrawn. Nothing was changed.") % app)
             else:
-                messages.error(request, _refusal(exc))
+                messages.error(request, str(exc))
             return redirect("applications:status", reference=app.reference)
         messages.success(request, _("Application %s is withdrawn.") % app)
         return redirect("applications:status", reference=app.reference)

@@ -319,8 +319,8 @@ def test_on_changes_requested_the_fields_to_fix_are_highlighted_in_their_step(ap
     response = applicant_client.get(step_url(app, "documents"))
 
     html = response.content.decode()
-    assert 'class="field to-fix" id="field-storefront"' in html
-    assert 'id="field-id_front"' in html and 'class="field to-fix" id="field-id_front"' not in html
+    assert 'class="field document to-fix" id="field-storefront"' in html
+    assert 'class="field document" id="field-id_front"' in html
     assert "门头照片太暗" in html
     assert "The reviewer asked you to correct this." in html
 
