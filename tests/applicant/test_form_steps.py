@@ -336,3 +336,29 @@ def test_an_application_in_changes_requested_can_be_edited(applicant_client, app
 
 def test_an_unknown_step_is_not_found(applicant_client, draft):
     assert applicant_client.get(step_url(draft, "nonsense")).status_code == 404
+
+
+def test_a_field_the_reviewer_named_is_highlighted_in_its_step_and_the_step_in_the_menu(
+    applicant_client, application_in, reviewer
+):
+    from applications import services
+
+    app = application_in(Status.IN_REVIEW)
+    services.application_request_changes(
+        application=app, by=reviewer, fields=["id_number", "card_number"], message="身份证号与照片不符"
+    )
+
+    response = applicant_client.get(step_url(app, "personal"))
+
+    html = response.content.decode()
+    assert 'class="field to-fix" id="field-id_number"' in html
+    assert 'class="field" id="field-legal_name"' in html
+    steps = {s["slug"]: s["to_fix"] for s in response.context["steps"]}
+    assert steps == {
+        "personal": True,
+        "business": False,
+        "settlement": True,
+        "documents": False,
+        "terminal": False,
+        "consent": False,
+    }
