@@ -96,3 +96,14 @@ def test_another_persons_notifications_are_not_listed_nor_marked_read(
 
     assert page.context["items"] == []
     assert all(n.read_at is None for n in theirs.all())
+
+
+def test_someone_signed_out_is_sent_to_log_in_from_every_url(client, other_draft, snapshot):
+    before = snapshot(other_draft)
+
+    for method, url in every_url(other_draft):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, (method, url)
+        assert response.url.startswith("/accounts/login/"), (method, url)
+
+    before.assert_unchanged()
