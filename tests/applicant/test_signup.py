@@ -133,3 +133,21 @@ def test_repeated_failed_logins_are_rate_limited(client, applicant):
 
     assert "Too many failed login attempts" in pages[-1]
     assert "Too many failed login attempts" not in pages[0]
+
+
+def test_staff_who_log_in_land_on_the_home_page_not_on_applications(client, reviewer):
+    EmailAddress.objects.create(user=reviewer, email=reviewer.email, verified=True, primary=True)
+
+    response = client.post(reverse("account_login"), {"login": reviewer.email, "password": PASSWORD})
+
+    assert response.status_code == 302
+    assert response.url == reverse("home")
+
+
+def test_before_the_code_is_entered_the_new_account_is_not_signed_in(client):
+    client.post(reverse("account_signup"), SIGNUP)
+
+    response = client.get(reverse("applications:mine"))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("account_login"))
