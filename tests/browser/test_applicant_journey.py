@@ -13,7 +13,7 @@ from playwright.sync_api import Page, expect
 from accounts.roles import grant_admin_permissions
 from support.demo import valid_card_number, valid_credit_code, valid_id_number
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
     "zh-hans": {
@@ -64,8 +64,8 @@ def save(page: Page, label: str) -> None:
 
 @pytest.fixture
 def role_groups():
-    """The role groups, made by a data migration, are gone after an earlier transactional test's flush
-    (serialized_rollback does not restore them when other tests ran first): make sure they exist."""
+    """The role groups come from a data migration; a transactional test before this one flushed them
+    (serialized_rollback did not bring them back in a full run), so make sure they exist."""
     grant_admin_permissions()
 
 
