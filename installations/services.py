@@ -109,6 +109,13 @@ def installation_reschedule(
         visit = _book(app=app, installer=installer, starts_at=starts_at, by=by)
         fire(app, "reschedule", by=by, description=_("Visit moved to %s") % _when(starts_at))
         _tell_both(app, visit, "installation.scheduled", "installation.assigned")
+        if old and old.installer_id != installer.pk:
+            # The installer taken off the visit must hear of it too.
+            notify(
+                recipient=old.installer,
+                template="installation.cancelled",
+                context={"reference": app.reference, "when": _when(old.starts_at)},
+            )
         return visit
 
 
@@ -138,6 +145,7 @@ def installation_start(*, application: MerchantApplication, by: User) -> Merchan
                 % {"name": visit.installer, "ref": app.reference}
             )
         fire(app, "start_installation", by=by)
+        notify(recipient=app.applicant, template="installation.started", context={"reference": app.reference})
         return app
 
 
@@ -145,6 +153,7 @@ def installation_complete_configuration(*, application: MerchantApplication, by:
     with transaction.atomic():
         app = locked(application)
         fire(app, "complete_configuration", by=by, signin_code=latest_signin_code(app))
+        notify(recipient=app.applicant, template="installation.configured", context={"reference": app.reference})
         return app
 
 
