@@ -109,13 +109,6 @@ def installation_reschedule(
         visit = _book(app=app, installer=installer, starts_at=starts_at, by=by)
         fire(app, "reschedule", by=by, description=_("Visit moved to %s") % _when(starts_at))
         _tell_both(app, visit, "installation.scheduled", "installation.assigned")
-        if old and old.installer_id != installer.pk:
-            # The installer taken off the visit must hear of it too.
-            notify(
-                recipient=old.installer,
-                template="installation.cancelled",
-                context={"reference": app.reference, "when": _when(old.starts_at)},
-            )
         return visit
 
 

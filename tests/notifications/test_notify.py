@@ -12,10 +12,13 @@ from notifications.services import notify
 
 def test_a_rolled_back_submission_writes_and_sends_nothing(ready_draft, applicant, django_capture_on_commit_callbacks):
     app = ready_draft()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        with pytest.raises(RuntimeError), transaction.atomic():
-            application_submit(application=app, by=applicant)
-            raise RuntimeError("the request failed after the submission")
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(RuntimeError),
+        transaction.atomic(),
+    ):
+        application_submit(application=app, by=applicant)
+        raise RuntimeError("the request failed after the submission")
     app.refresh_from_db()
     assert app.status == Status.DRAFT
     assert Notification.objects.count() == 0
@@ -58,13 +61,17 @@ def test_a_person_without_email_or_mobile_gets_only_the_in_app_message(applicant
     applicant.email = ""
     applicant.mobile = ""
     with django_capture_on_commit_callbacks(execute=True):
-        rows = notify(recipient=applicant, template="application.approved", context={"reference": "R", "merchant_id": "1"})
+        rows = notify(
+            recipient=applicant, template="application.approved", context={"reference": "R", "merchant_id": "1"}
+        )
     assert [r.channel for r in rows] == [Channel.IN_APP]
 
 
 def test_urgent_messages_go_by_sms_too(applicant, sms_outbox, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        rows = notify(recipient=applicant, template="application.approved", context={"reference": "R", "merchant_id": "1"})
+        rows = notify(
+            recipient=applicant, template="application.approved", context={"reference": "R", "merchant_id": "1"}
+        )
     assert {r.channel for r in rows} == {Channel.IN_APP, Channel.EMAIL, Channel.SMS}
     assert [m.to for m in sms_outbox] == ["+8613900139000"]
     assert Notification.objects.get(channel=Channel.SMS).status == DeliveryStatus.SENT
