@@ -11,6 +11,8 @@ from notifications import sms
 from pos_portal.celery import app as celery_app
 from support.demo import fill
 
+from .processes import RedisServer
+
 
 @pytest.fixture(autouse=True)
 def sms_outbox(settings) -> Iterator[list[sms.SmsMessage]]:
@@ -44,3 +46,13 @@ def ready_draft(applicant) -> Callable[..., MerchantApplication]:
         return fill(app, person, next(counter))
 
     return make
+
+
+@pytest.fixture
+def redis_server(tmp_path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -8,7 +8,6 @@ test database is not shared. Every process started here is stopped in a fixture'
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -17,7 +16,6 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-import redis
 from django.conf import settings as django_settings
 from django.db import connection
 
@@ -28,6 +26,8 @@ from applications.services import application_submit
 from notifications.models import Channel, DeliveryStatus, Notification
 from notifications.tasks import redispatch_pending_notifications
 from pos_portal.celery import app as celery_app
+
+from .processes import RedisServer, stop_process_group, wait_for
 
 pytestmark = [
     pytest.mark.real_worker,
@@ -43,87 +43,6 @@ pytestmark = [
 CELERY = Path(sys.executable).parent / "celery"
 WORKER_READY_TIMEOUT = 90
 DELIVERY_TIMEOUT = 120
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not predicate():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out after {timeout} s waiting for {what}")
-        time.sleep(0.2)
-
-
-def stop_process_group(proc: subprocess.Popen, sig: int = signal.SIGTERM, grace: float = 20) -> None:
-    if proc.poll() is not None:
-        return
-    try:
-        os.killpg(proc.pid, sig)
-        proc.wait(grace)
-    except ProcessLookupError:
-        return
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait(10)
-
-
-class RedisServer:
-    """A redis-server of the test's own, which the test may stop and start again."""
-
-    def __init__(self, folder: Path) -> None:
-        self.folder = folder
-        self.port = free_port()
-        self.url = f"redis://127.0.0.1:{self.port}/0"
-        self.proc: subprocess.Popen | None = None
-
-    def ping(self) -> bool:
-        try:
-            return redis.Redis(port=self.port, socket_connect_timeout=0.5).ping()
-        except redis.RedisError:
-            return False
-
-    def start(self) -> None:
-        log = (self.folder / "redis.log").open("ab")
-        self.proc = subprocess.Popen(
-            [
-                "redis-server",
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                str(self.folder),
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        wait_for(self.ping, 20, f"redis-server on port {self.port}")
-
-    def stop(self) -> None:
-        if self.proc is not None:
-            stop_process_group(self.proc)
-            self.proc = None
-        wait_for(lambda: not self.ping(), 10, "redis-server to stop")
-
-
-@pytest.fixture
-def redis_server(tmp_path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
