@@ -13,7 +13,7 @@ class NotificationAdmin(admin.ModelAdmin):
     """Read-only outbox for staff: what was sent to whom, and why a message failed."""
 
     list_display = ("created_at", "template", "recipient", "channel", "status", "attempts", "last_error")
-    list_filter = ("status", "channel", "template", "created_at")
+    list_filter = ("status", "channel", "template")
     search_fields = ("template", "recipient__email", "key")
     list_select_related = ("recipient",)
     readonly_fields = [f.name for f in Notification._meta.fields]
