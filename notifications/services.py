@@ -253,12 +253,6 @@ def _decode(message: bytes | str) -> str:
     return message.decode(errors="replace") if isinstance(message, bytes) else str(message)
 
 
-def mark_failed(*, notification_id: int, error: str) -> None:
-    Notification.objects.filter(pk=notification_id, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.FAILED, last_error=error
-    )
-
-
 def requeue(*, notification_ids: Iterable[int]) -> int:
     """Staff send failed rows again (after fixing an address or a template): a new set of tries."""
     with transaction.atomic():
@@ -274,3 +268,9 @@ def requeue(*, notification_ids: Iterable[int]) -> int:
         if ids:
             transaction.on_commit(lambda: dispatch(ids))
     return len(ids)
+
+
+def mark_failed(*, notification_id: int, error: str) -> None:
+    Notification.objects.filter(pk=notification_id, status=DeliveryStatus.PENDING).update(
+        status=DeliveryStatus.FAILED, last_error=error
+    )
