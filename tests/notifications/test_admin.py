@@ -61,3 +61,10 @@ def test_a_reviewer_cannot_send_again_but_an_administrator_can(
     row.refresh_from_db()
     assert row.status == DeliveryStatus.SENT
     assert len(mail.outbox) == 1
+
+
+def test_staff_filter_by_template(staff_client, applicant):
+    failed_row(applicant)
+    Notification.objects.create(recipient=applicant, channel=Channel.EMAIL, template="terminal.active")
+    response = staff_client.get(URL, {"template": "terminal.active"})
+    assert response.context["cl"].result_count == 1
