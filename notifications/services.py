@@ -77,15 +77,16 @@ def notify(
     for row in rows:
         if row.channel == Channel.IN_APP:
             _deliver_in_app(row, now)
-    try:
-        # A savepoint: a concurrent run of the same job loses the race quietly,
-        # without breaking the caller's transaction.
-        with transaction.atomic():
-            created = Notification.objects.bulk_create(rows)
-    except IntegrityError:
-        if not key:
-            raise
-        return []
+    if key:
+        try:
+            # A savepoint: a concurrent run of the same job loses the race quietly,
+            # without breaking the caller's transaction.
+            with transaction.atomic():
+                created = Notification.objects.bulk_create(rows)
+        except IntegrityError:
+            return []
+    else:
+        created = Notification.objects.bulk_create(rows)
     pending_ids = [n.pk for n in created if n.status == DeliveryStatus.PENDING]
     if pending_ids:
         transaction.on_commit(lambda: dispatch(pending_ids))

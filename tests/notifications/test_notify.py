@@ -102,3 +102,14 @@ def test_an_unknown_template_fails_visibly(applicant, django_capture_on_commit_c
     assert {(r.status, r.last_error) for r in Notification.objects.all()} == {
         (DeliveryStatus.FAILED, "unknown template 'no.such.template'")
     }
+
+
+def test_a_keyed_message_written_meanwhile_by_another_run_is_not_an_error(applicant, monkeypatch):
+    notify(recipient=applicant, template="application.submitted", context={"reference": "R"}, key="k:2")
+    # The other run wrote its rows after this one looked: the unique key stops the second set.
+    monkeypatch.setattr(
+        Notification.objects, "filter", lambda **kwargs: Notification.objects.none() if "key" in kwargs else None
+    )
+    assert notify(recipient=applicant, template="application.submitted", context={"reference": "R"}, key="k:2") == []
+    monkeypatch.undo()
+    assert Notification.objects.filter(key="k:2").count() == 2
