@@ -1,11 +1,14 @@
 """deliver(): once per row, retried with backoff, failed with the reason on bad input."""
 
 import smtplib
+import threading
 from datetime import timedelta
+from typing import ClassVar
 
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
 from django.utils import timezone
 
 from applications.choices import Status
@@ -15,6 +18,7 @@ from notifications.models import Channel, DeliveryStatus, Notification
 from notifications.services import DeliveryFailed, deliver, notify
 from notifications.sms import SmsRefused
 from notifications.tasks import deliver_notification
+from tests.conftest import needs_postgres
 
 
 def email_row(person, template="application.submitted", context=None) -> Notification:
@@ -180,3 +184,61 @@ def test_staff_can_send_a_failed_row_again(applicant, smtp_answers, settings, dj
     row.refresh_from_db()
     assert (row.status, row.last_error) == (DeliveryStatus.SENT, "")
     assert len(mail.outbox) == 1
+
+
+class GatedBackend:
+    """Stops mid-send until released, so that a second delivery of the row arrives meanwhile."""
+
+    sent: ClassVar[list[str]] = []
+    sending = threading.Event()
+    release = threading.Event()
+
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        self.sending.set()
+        self.release.wait(20)
+        self.sent.extend(m.subject for m in messages)
+        return len(messages)
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_delivering_the_same_row_at_once_send_it_once(applicant, settings):
+    settings.EMAIL_BACKEND = f"{__name__}.GatedBackend"
+    GatedBackend.sent.clear()
+    GatedBackend.sending.clear()
+    GatedBackend.release.clear()
+    # Written directly: notify() would hand it over at once (no outer transaction here).
+    row = Notification.objects.create(
+        recipient=applicant,
+        channel=Channel.EMAIL,
+        template="application.submitted",
+        context={"reference": "PA-TEST0001"},
+    )
+    results = {}
+
+    def deliver_in_thread(name: str) -> threading.Thread:
+        def run() -> None:
+            try:
+                results[name] = deliver(notification_id=row.pk)
+            finally:
+                connection.close()
+
+        thread = threading.Thread(target=run)
+        thread.start()
+        return thread
+
+    first = deliver_in_thread("first")
+    try:
+        assert GatedBackend.sending.wait(20), "the first delivery never reached the send"
+        second = deliver_in_thread("second")
+        second.join(20)
+        assert results["second"] is None  # the row was locked: skipped, not waited for
+    finally:
+        GatedBackend.release.set()
+        first.join(20)
+    assert GatedBackend.sent == ["已收到申请 PA-TEST0001"]
+    row.refresh_from_db()
+    assert (row.status, row.attempts) == (DeliveryStatus.SENT, 1)
