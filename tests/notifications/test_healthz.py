@@ -38,7 +38,7 @@ def test_a_database_that_does_not_answer_makes_it_503(client, db, no_redis, monk
     monkeypatch.setattr("pos_portal.health.connection", DownDatabase())
     response = client.get("/healthz")
     assert response.status_code == 503
-    assert response.json()["checks"]["database"] == {"ok": False, "detail": "OperationalError: connection refused"}
+    assert response.json()["checks"]["database"] == {"ok": False, "detail": "OperationalError"}
 
 
 def test_a_redis_that_does_not_answer_makes_it_503(client, db, settings):
@@ -47,7 +47,7 @@ def test_a_redis_that_does_not_answer_makes_it_503(client, db, settings):
     assert response.status_code == 503
     checks = response.json()["checks"]
     assert checks["redis"]["ok"] is False
-    assert "ConnectionError" in checks["redis"]["detail"]
+    assert checks["redis"]["detail"] == "ConnectionError"
     assert checks["worker"]["ok"] is False
 
 
