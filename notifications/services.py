@@ -135,16 +135,17 @@ def redispatch_pending(*, older_than: timedelta = timedelta(minutes=2), limit: i
     still sent once (see deliver), so erring towards re-sending is safe.
     """
     now = timezone.now()
-    ids = list(
-        Notification.objects.filter(status=DeliveryStatus.PENDING, due_at__lte=now - older_than)
-        .order_by("due_at", "pk")
-        .values_list("pk", flat=True)[:limit]
-    )
-    if not ids:
-        return 0
-    # Moving the due time spaces out the next re-dispatch of the same rows.
-    Notification.objects.filter(pk__in=ids, status=DeliveryStatus.PENDING).update(due_at=now)
-    return dispatch(ids)
+    with transaction.atomic():
+        # Rows locked by a worker are being delivered right now: not ours to hand over.
+        ids = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=DeliveryStatus.PENDING, due_at__lte=now - older_than)
+            .order_by("due_at", "pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        # Moving the due time spaces out the next re-dispatch of the same rows.
+        Notification.objects.filter(pk__in=ids).update(due_at=now)
+    return dispatch(ids) if ids else 0
 
 
 class DeliveryFailed(Exception):
