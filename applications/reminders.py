@@ -22,6 +22,7 @@ from .choices import Status
 from .models import MerchantApplication
 
 IDLE_AFTER = timedelta(days=3)
+WAITING_FOR_A_DECISION = (Status.SUBMITTED, Status.IN_REVIEW)
 # An application idle for longer than this was reminded already (the job runs hourly)
 # or was abandoned long before this job existed: leave it be.
 IDLE_REMINDER_WINDOW = timedelta(days=7)
@@ -69,17 +70,21 @@ def reviewers() -> QuerySet[User]:
 
 
 def waiting_past_sla(*, now: datetime) -> QuerySet[MerchantApplication]:
-    """Applications waiting for a reviewer since longer than REVIEW_SLA_HOURS after their submission."""
+    """Applications waiting for a decision (in the queue or held) since longer than REVIEW_SLA_HOURS
+    after their submission: the same rule as the reviewers' queue and dashboard."""
     cutoff = now - timedelta(hours=settings.REVIEW_SLA_HOURS)
-    return MerchantApplication.objects.filter(status=Status.SUBMITTED, submitted_at__lte=cutoff).order_by(
-        "submitted_at", "pk"
+    return (
+        MerchantApplication.objects.filter(status__in=WAITING_FOR_A_DECISION, submitted_at__lte=cutoff)
+        .select_related("reviewer")
+        .order_by("submitted_at", "pk")
     )
 
 
 def alert_review_sla_breaches(*, now: datetime | None = None) -> int:
-    """Tell every reviewer, once per submission, of each application past its SLA. Returns alerts sent."""
+    """Once per submission, tell of each application past its SLA: every reviewer while it is
+    in the queue, the reviewer holding it once claimed. Returns alerts sent."""
     now = now or timezone.now()
-    people = list(reviewers())
+    everyone = list(reviewers())
     sent = 0
     for app in waiting_past_sla(now=now):
         context = {
@@ -87,6 +92,7 @@ def alert_review_sla_breaches(*, now: datetime | None = None) -> int:
             "hours": settings.REVIEW_SLA_HOURS,
             "submitted": date_format(timezone.localtime(app.submitted_at), "Y-m-d H:i"),
         }
+        people = [app.reviewer] if app.status == Status.IN_REVIEW and app.reviewer else everyone
         with transaction.atomic():
             for person in people:
                 rows = notify(

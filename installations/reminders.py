@@ -16,6 +16,7 @@ from accounts.models import User
 from accounts.roles import STAFF_ROLES
 from applications.choices import Status
 from applications.models import MerchantApplication
+from applications.reminders import WAITING_FOR_A_DECISION
 from notifications.models import DeliveryStatus, Notification
 from notifications.services import notify
 
@@ -85,7 +86,9 @@ def digest_figures(*, now: datetime) -> dict[str, int | str]:
     return {
         "date": today.isoformat(),
         "submitted": by_status.get(Status.SUBMITTED, 0),
-        "overdue": MerchantApplication.objects.filter(status=Status.SUBMITTED, submitted_at__lte=sla_cutoff).count(),
+        "overdue": MerchantApplication.objects.filter(
+            status__in=WAITING_FOR_A_DECISION, submitted_at__lte=sla_cutoff
+        ).count(),
         "in_review": by_status.get(Status.IN_REVIEW, 0),
         "changes_requested": by_status.get(Status.CHANGES_REQUESTED, 0),
         "visits_today": InstallationAppointment.objects.filter(

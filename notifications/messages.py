@@ -130,7 +130,8 @@ TEMPLATES: dict[str, MessageTemplate] = {
     "staff.digest": MessageTemplate(
         _("POS Portal daily digest, {date}"),
         _(
-            "Waiting for a reviewer: {submitted} (over the review target: {overdue}). In review: {in_review}. "
+            "Waiting for a reviewer: {submitted}. In review: {in_review}. "
+            "Waiting longer than the review target: {overdue}. "
             "Waiting for the applicant's changes: {changes_requested}. Installation visits today: {visits_today}. "
             "Notifications that failed in the last day: {failed}."
         ),

@@ -117,11 +117,18 @@ def test_reviewers_are_alerted_once_of_an_application_waiting_past_its_sla(
     assert alerts.first().context["submitted"] == "2026-11-02 09:00"
 
 
-def test_an_application_already_claimed_is_not_an_sla_breach(made_at, settings):
+def test_a_claimed_application_past_its_sla_alerts_only_the_reviewer_holding_it(
+    made_at, settings, reviewer, other_reviewer
+):
     settings.REVIEW_SLA_HOURS = 24
-    made_at(T0, Status.IN_REVIEW)
+    held = made_at(T0, Status.IN_REVIEW)
     made_at(T0, Status.CHANGES_REQUESTED)
-    assert list(reminders.waiting_past_sla(now=T0 + timedelta(days=3))) == []
+    made_at(T0, Status.APPROVED)
+    assert list(reminders.waiting_past_sla(now=T0 + timedelta(days=3))) == [held]
+    with time_machine.travel(T0 + timedelta(days=3), tick=False):
+        assert reminders.alert_review_sla_breaches() == 1
+    alerts = Notification.objects.filter(template="review.sla_breached")
+    assert set(alerts.values_list("recipient", flat=True)) == {held.reviewer_id} == {reviewer.pk}
 
 
 def test_the_sla_follows_the_setting(made_at, settings):

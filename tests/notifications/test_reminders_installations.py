@@ -95,7 +95,7 @@ def test_staff_get_one_digest_a_day_with_the_queue_figures(
     assert digests.first().context == {
         "date": "2026-11-03",
         "submitted": 2,
-        "overdue": 1,
+        "overdue": 2,
         "in_review": 1,
         "changes_requested": 1,
         "visits_today": 0,
