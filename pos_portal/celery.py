@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery, bootsteps
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pos_portal.settings")
 
@@ -39,3 +40,16 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
 
 app.steps["worker"].add(WorkerHeartbeat)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def mask_personal_data_in_worker_logs(logger, **kwargs) -> None:
+    """Celery replaces the root logger's handlers with its own in workers and beat: give them
+    the filter that Django's LOGGING gives the web process, so no log line holds a whole ID,
+    card or mobile number."""
+    from accounts.masking import MaskPersonalDataFilter
+
+    for handler in logger.handlers:
+        if not any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters):
+            handler.addFilter(MaskPersonalDataFilter())
