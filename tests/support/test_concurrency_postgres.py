@@ -8,7 +8,7 @@ from django.utils import timezone
 from support.forms import Report
 from support.models import DeviceEvent, Incident, ServiceVisit, SupportCase
 from support.services import case_book_visit, case_open, device_report_store, incident_scan
-from tests.conftest import needs_postgres
+from tests.conftest import needs_postgres, needs_redis
 from tests.test_concurrency_postgres import race
 
 pytestmark = [needs_postgres(), pytest.mark.django_db(transaction=True)]
@@ -51,3 +51,16 @@ def test_one_installer_booked_twice_at_once_gets_one_visit(live_terminal_for, su
 
     assert sum(isinstance(r, ServiceVisit) for r in results) == 1, results
     assert ServiceVisit.objects.count() == 1
+
+
+@needs_redis()
+def test_a_flood_at_the_same_instant_gets_exactly_the_limit_through(settings, device_for, live_terminal):
+    """The counter is Redis's atomic INCR: twenty requests racing never let more than the limit in."""
+    settings.SUPPORT_DEVICE_RATE_LIMIT = 5
+    device = device_for(live_terminal)
+
+    results = race([lambda: device.report("heartbeat").status_code for _ in range(20)])
+
+    assert sorted(results).count(201) == 5, results
+    assert sorted(results).count(429) == 15
+    assert DeviceEvent.objects.count() == 5
