@@ -33,7 +33,7 @@ test: check
 run: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo
-	DJANGO_DEBUG=true $(BIN)/honcho -f Procfile.dev start $(if $(REDIS_URL),,web acquirer)
+	DJANGO_DEBUG=true $(BIN)/honcho -f Procfile.dev start $(if $(REDIS_URL),,web acquirer fleet)
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete
