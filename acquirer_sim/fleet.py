@@ -10,6 +10,7 @@ transactions. A terminal's *scenario* decides what goes wrong:
 | `code:XX`     | heartbeat, then sign-in and sale answered `XX` (e.g. `code:97`)            |
 | `host-errors` | heartbeat, then sales answered `96` (a host or gateway problem)            |
 | `drift`       | heartbeat with another host port than the one configured                   |
+| `wrong-tid`   | a mistyped terminal ID: its sign-ins answer 97 until support re-sends the configuration |
 | `silent`      | nothing at all (a terminal switched off)                                   |
 | `host`        | sign-in for real against the simulator's ISO 8583 port; reports its answer |
 
@@ -45,7 +46,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 REPORTS_PATH = "/support/api/v1/reports"
-SCENARIOS = ("healthy", "drift", "silent", "host-errors", "host")
+SCENARIOS = ("healthy", "drift", "silent", "host-errors", "host", "wrong-tid")
 
 
 @dataclass
@@ -68,6 +69,17 @@ class FleetTerminal:
             self.config = {"tid": self.tid, "mid": self.mid, "host": self.host, "port": self.port, "kcv": self.kcv}
             if self.scenario == "drift":
                 self.config["port"] = self.port + 1
+            if self.scenario == "wrong-tid":
+                self.config["tid"] = _mistyped(self.tid)
+
+
+def _mistyped(tid: str) -> str:
+    """The TID with its last two characters swapped (or its last digit changed): a typo on the keypad."""
+    swapped = tid[:-2] + tid[-1] + tid[-2]
+    if swapped != tid:
+        return swapped
+    last = tid[-1]
+    return tid[:-1] + ("1" if last != "1" else "2")
 
 
 def _code_of(scenario: str) -> str:
@@ -156,14 +168,17 @@ def play_round(terminals: list[FleetTerminal], api: DeviceApi, *, iso: tuple[str
     def obey(terminal: FleetTerminal, command: dict[str, Any]) -> None:
         if command.get("kind") == "resend_configuration":
             terminal.config.update(command.get("payload") or {})
-            terminal.scenario = "healthy" if terminal.scenario == "drift" else terminal.scenario
+            if terminal.scenario in ("drift", "wrong-tid"):
+                terminal.scenario = "host" if iso else "healthy"
             send(terminal, "heartbeat", config=dict(terminal.config))
         elif command.get("kind") == "sign_in":
             send(terminal, "signin", code=signin_code(terminal))
 
     def signin_code(terminal: FleetTerminal) -> str:
-        if terminal.scenario == "host":
+        if terminal.scenario == "host" or (terminal.scenario == "wrong-tid" and iso):
             return _host_signin(terminal, iso)
+        if terminal.scenario == "wrong-tid":
+            return "97"  # what a host answers an unknown TID
         return _code_of(terminal.scenario) or "00"
 
     for terminal in terminals:

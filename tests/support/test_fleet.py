@@ -102,3 +102,28 @@ def test_the_simulators_command_line_has_a_fleet_mode(live_server, live_terminal
     assert done.returncode == 0, done.stderr
     assert done.stdout.count("-> 201") == 3
     assert DeviceEvent.objects.filter(terminal=terminal).count() == 3
+
+
+def test_a_mistyped_tid_answers_97_until_support_resends_the_configuration(
+    live_server, acquirer, device_for, live_terminal, support
+):
+    register_at_host(acquirer, live_terminal)
+    device = device_for(live_terminal)
+    terminal = _fleet(device, "wrong-tid")
+    api, iso = DeviceApi(live_server.url), (acquirer.host, acquirer.iso_port)
+
+    play_round([terminal], api, iso=iso)
+
+    health = TerminalHealth.objects.get(terminal=live_terminal)
+    assert health.last_signin_code == "97"
+    assert health.reported_config["tid"] != config_of(live_terminal)["tid"]
+    case = case_open(terminal=live_terminal, by=live_terminal.application.applicant, code="97")
+    configuration = next(c for c in case.checks if c["key"] == "configuration")
+    assert configuration["status"] == "problem" and "terminal ID" in configuration["message"]
+
+    case_resend_configuration(case=case, by=support)
+    play_round([terminal], api, iso=iso)
+
+    health.refresh_from_db()
+    assert health.last_signin_code == "00"
+    assert health.reported_config == config_of(live_terminal)
