@@ -76,6 +76,7 @@ def test_the_path_for_each_code_shows_its_meaning_checks_and_steps(merchant, liv
     else:
         assert "The card or the amount is the likely cause" not in page
     assert "No, open a support case" in page
+    assert ("This usually needs support" in page) == item.needs_support
 
 
 @pytest.mark.parametrize("code", [c for c, e in CATALOGUE.items() if e.side in (Side.CARD, Side.AMOUNT)])
