@@ -49,7 +49,7 @@ def application_save_fields(
 ) -> MerchantApplication:
     """Save one step of the form. Only the applicant, only while the application is theirs to edit."""
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         if app.applicant_id != by.pk and not by.is_superuser:
             raise RoleRefused(_("Only the applicant can change application %s.") % app.reference)
         if app.status not in APPLICANT_EDITABLE_STATES:
@@ -68,7 +68,7 @@ def application_save_fields(
 
 def application_record_consent(*, application: MerchantApplication, by: User) -> ConsentRecord:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         # An administrator may record a consent given on paper; the record names who recorded it.
         if app.applicant_id != by.pk and not by.is_superuser:
             raise RoleRefused(_("Only the applicant can give consent for application %s.") % app.reference)
@@ -89,7 +89,7 @@ def document_upload(
     if kind not in DocumentKind.values:
         raise ConditionsNotMet(_("This document needs:"), missing=[_("a known document kind")])
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         if app.applicant_id != by.pk and not by.is_superuser:
             raise RoleRefused(_("Only the applicant can add documents to application %s.") % app.reference)
         if app.status not in APPLICANT_EDITABLE_STATES:
@@ -128,7 +128,7 @@ def document_upload(
 
 def application_submit(*, application: MerchantApplication, by: User) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "submit", by=by)
         _tell_applicant(app, "application.submitted")
         return app
@@ -136,7 +136,7 @@ def application_submit(*, application: MerchantApplication, by: User) -> Merchan
 
 def application_withdraw(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "withdraw", by=by, description=message)
         _tell_applicant(app, "application.withdrawn")
         return app
@@ -147,7 +147,7 @@ def application_withdraw(*, application: MerchantApplication, by: User, message:
 
 def application_claim(*, application: MerchantApplication, by: User) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "claim", by=by)
         _tell_applicant(app, "application.claimed")
         return app
@@ -155,14 +155,14 @@ def application_claim(*, application: MerchantApplication, by: User) -> Merchant
 
 def application_release(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "release", by=by, description=message)
         return app
 
 
 def application_approve(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         check(app, "approve", by=by)  # refuse before reserving a merchant ID
         fire(app, "approve", by=by, description=message, merchant_id=_next_merchant_id(app))
         _tell_applicant(app, "application.approved", merchant_id=app.merchant_id or "")
@@ -171,7 +171,7 @@ def application_approve(*, application: MerchantApplication, by: User, message: 
 
 def application_reject(*, application: MerchantApplication, by: User, reason: str, message: str) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "reject", by=by, description=message, reason=reason)
         _tell_applicant(app, "application.rejected", message=message)
         return app
@@ -181,7 +181,7 @@ def application_request_changes(
     *, application: MerchantApplication, by: User, fields: list[str], message: str
 ) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "request_changes", by=by, description=message, fields=fields)
         _tell_applicant(app, "application.changes_requested", message=message)
         return app
@@ -192,7 +192,7 @@ def application_request_changes(
 
 def application_suspend(*, application: MerchantApplication, by: User, message: str) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "suspend", by=by, description=message)
         _tell_applicant(app, "terminal.suspended", message=message)
         return app
@@ -200,7 +200,7 @@ def application_suspend(*, application: MerchantApplication, by: User, message: 
 
 def application_reinstate(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "reinstate", by=by, description=message)
         _tell_applicant(app, "terminal.reinstated")
         return app
