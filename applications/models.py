@@ -225,6 +225,10 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
             models.Index(fields=["id_number"], name="app_id_number"),
             models.Index(fields=["card_number"], name="app_card_number"),
             models.Index(fields=["mobile"], name="app_mobile"),
+            # The reviewer queue's "All" tab and the admin changelist read the oldest or the
+            # newest rows first across every state: without these they sort the whole table.
+            models.Index(fields=["status_changed_at", "id"], name="app_age"),
+            models.Index(fields=["created_at"], name="app_created"),
         ]
 
     def __str__(self) -> str:

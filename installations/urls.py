@@ -1,4 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views_dashboard
 
 app_name = "installations"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("dashboard/", views_dashboard.staff_dashboard, name="staff_dashboard"),
+]

@@ -210,6 +210,8 @@ LOGGING = {
 # --- The product ------------------------------------------------------------------------
 # Hours an application may wait for a reviewer before it breaches its service level.
 REVIEW_SLA_HOURS = env.int("REVIEW_SLA_HOURS", default=24)
+# The staff dashboard's aggregates are shared by all staff and recomputed at most this often (0: always).
+STAFF_DASHBOARD_CACHE_SECONDS = env.int("STAFF_DASHBOARD_CACHE_SECONDS", default=60)
 # Three-digit acquirer institution code that starts every merchant ID (MID) we issue.
 ACQUIRER_INSTITUTION_CODE = env.str("ACQUIRER_INSTITUTION_CODE", default="898")
 ACQUIRER_HOST = env.str("ACQUIRER_HOST", default="127.0.0.1")
