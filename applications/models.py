@@ -280,7 +280,9 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
             except ValidationError as exc:
                 problems.append(Problem(step, field, " ".join(str(m) for m in exc.messages)))
 
-        label = lambda name: str(self._meta.get_field(name).verbose_name).capitalize()  # noqa: E731
+        def label(name: str) -> str:
+            text = str(self._meta.get_field(name).verbose_name)
+            return text[:1].upper() + text[1:]
 
         need("personal", "legal_name", self.legal_name, label("legal_name"))
         if need("personal", "id_number", self.id_number, label("id_number")):

@@ -153,14 +153,16 @@ def carry(
     installer: User,
     support: User,
     seq: int = 1,
+    filled: bool = True,
 ) -> MerchantApplication:
     """Walk one application from draft to its target state through the services, as people would.
 
     Tests use it too, so that every state is reached the one way production reaches it.
     """
+    if filled:
+        app = fill(app, applicant, seq)
     if target == Status.DRAFT:
         return app
-    app = fill(app, applicant, seq)
     if target == Status.WITHDRAWN:
         return app_services.application_withdraw(application=app, by=applicant, message="换了一家收单机构")
     app = app_services.application_submit(application=app, by=applicant)
@@ -220,5 +222,6 @@ def seed() -> list[DemoLogin]:
                 installer=people["installer"],
                 support=people["support"],
                 seq=seq,
+                filled=target != Status.DRAFT,  # the demo's draft is left for the applicant to fill in
             )
     return [DemoLogin(role, email, DEMO_PASSWORD) for email, role, *_rest in PEOPLE]

@@ -23,6 +23,14 @@ from support.demo import carry
 PASSWORD = "correct-horse-battery-9"
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _fast_password_hashing():
+    """Hashing with the production hasher costs ~0.3 s a user; tests need no brute-force resistance."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_person(email: str, role: str | None, **extra: object) -> User:
     user = User.objects.create_user(
         username=email.split("@")[0], email=email, password=PASSWORD, mobile="+8613900139000", **extra
@@ -77,7 +85,7 @@ def application_in(applicant, reviewer, installer, support) -> Callable[..., Mer
     """application_in(Status.X) -> a new application of `applicant`, carried to X by the services."""
     counter = iter(range(1, 10_000))
 
-    def make(target: Status, *, owner: User | None = None) -> MerchantApplication:
+    def make(target: Status, *, owner: User | None = None, filled: bool = True) -> MerchantApplication:
         app = MerchantApplication.objects.create(applicant=owner or applicant)
         app = carry(
             app,
@@ -87,6 +95,7 @@ def application_in(applicant, reviewer, installer, support) -> Callable[..., Mer
             installer=installer,
             support=support,
             seq=next(counter),
+            filled=filled,
         )
         app.refresh_from_db()
         return app
