@@ -48,7 +48,10 @@ def locked(application: MerchantApplication | int) -> MerchantApplication:
     """
     assert transaction.get_connection().in_atomic_block, "lock inside transaction.atomic()"
     pk = application.pk if isinstance(application, MerchantApplication) else application
-    fresh = MerchantApplication.objects.select_for_update().select_related("applicant", "reviewer").get(pk=pk)
+    # of=self: the reviewer is a nullable join, and PostgreSQL refuses FOR UPDATE on an outer join.
+    fresh = (
+        MerchantApplication.objects.select_for_update(of=("self",)).select_related("applicant", "reviewer").get(pk=pk)
+    )
     if isinstance(application, MerchantApplication) and application.status != fresh.status:
         raise Conflict(conflict_message(fresh))
     return fresh
