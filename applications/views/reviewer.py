@@ -135,7 +135,9 @@ def queue_export(request: HttpRequest) -> StreamingHttpResponse:
 def _csv_rows(qs) -> Iterator[str]:  # type: ignore[no-untyped-def]
     writer = csv.writer(_Echo())
     yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read the Chinese names right
-    yield writer.writerow([str(MerchantApplication._meta.get_field(c).verbose_name) for c in EXPORT_COLUMNS])
+    yield writer.writerow(
+        [str(MerchantApplication._meta.get_field(c).verbose_name).capitalize() for c in EXPORT_COLUMNS]
+    )
     for app in qs.iterator(chunk_size=2000):
         yield writer.writerow(
             [

@@ -16,9 +16,7 @@ from ..conftest import needs_postgres
 @needs_postgres()
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_reviewers_claiming_at_once_one_gets_it_the_other_is_told_who(
-    reviewer, other_reviewer, application_in
-):
+def test_two_reviewers_claiming_at_once_one_gets_it_the_other_is_told_who(reviewer, other_reviewer, application_in):
     app = application_in(Status.SUBMITTED)
     url = reverse("applications:review_claim", args=[app.reference])
     start = threading.Barrier(2)
