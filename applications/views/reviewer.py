@@ -18,6 +18,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -26,7 +28,7 @@ from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
 
 from .. import services
-from ..choices import DocumentKind, Status
+from ..choices import BusinessType, DocumentKind, Province, Status
 from ..errors import Conflict, WorkflowError
 from ..forms_reviewer import (
     CHECKLIST_LABELS,
@@ -40,6 +42,7 @@ from ..forms_reviewer import (
 from ..models import ApplicationDocument, AuditEvent, MerchantApplication
 from ..selectors import (
     QueueTab,
+    Sla,
     duplicates_of,
     history_for,
     queue_page,
@@ -76,6 +79,31 @@ def _as_seen(app: MerchantApplication, seen_status: str) -> MerchantApplication:
 # --- The queue -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue, its labels looked up once per page (get_FOO_display is slow in a loop)."""
+
+    app: MerchantApplication
+    sla: Sla | None
+    status: str
+    province: str
+    business_type: str
+    mobile: str
+
+
+def _labels(choices: list[tuple[str, object]]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def _options(choices: list[tuple[str, object]], selected: str) -> str:
+    """<option>s of a filter, rendered in one pass (the widget templates cost more than the query)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices),
+    )
+
+
 @require_GET
 @reviewer_required
 def queue(request: HttpRequest) -> HttpResponse:
@@ -83,11 +111,26 @@ def queue(request: HttpRequest) -> HttpResponse:
     filters = form.filters()
     page = queue_page(review_queue(user=request.user, filters=filters), page=form.page_number())
     now = timezone.now()
-    rows = [(app, sla_of(app, now=now)) for app in page.rows]
+    statuses, provinces, types = _labels(Status.choices), _labels(Province.choices), _labels(BusinessType.choices)
+    rows = [
+        QueueRow(
+            app,
+            sla_of(app, now=now),
+            statuses.get(app.status, app.status),
+            provinces.get(app.province, ""),
+            types.get(app.business_type, ""),
+            mask_mobile(app.mobile),
+        )
+        for app in page.rows
+    ]
     query = filters.as_dict()
     context = {
         "form": form,
         "filters": filters,
+        "options": {
+            name: _options(form.fields[name].choices, getattr(filters, name))
+            for name in ("status", "province", "business_type", "age")
+        },
         "page": page,
         "rows": rows,
         "tabs": [

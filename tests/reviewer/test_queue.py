@@ -13,7 +13,7 @@ QUEUE = reverse("applications:review_queue")
 
 
 def references(response) -> list[str]:
-    return [app.reference for app, _sla in response.context["rows"]]
+    return [row.app.reference for row in response.context["rows"]]
 
 
 def test_it_lists_the_unassigned_applications_oldest_first(reviewer_client, application_in):
@@ -74,7 +74,7 @@ def test_the_sla_badge_turns_red_past_the_target(reviewer_client, applicant, set
     late, on_time = bulk_applications(applicant, 2)
     MerchantApplication.objects.filter(pk=late.pk).update(submitted_at=timezone.now() - timedelta(hours=30))
     response = reviewer_client.get(QUEUE)
-    levels = {app.reference: sla.level for app, sla in response.context["rows"]}
+    levels = {row.app.reference: row.sla.level for row in response.context["rows"]}
     assert levels == {late.reference: "bad", on_time.reference: "ok"}
     assert "SLA breached" in response.content.decode()
 
