@@ -43,7 +43,7 @@ def _fixable_choices() -> list[tuple[str, str]]:
         "province", "city", "district", "street", "bank_name", "bank_branch", "account_holder", "card_number",
         "terminal_model", "install_street", "preferred_windows",
     ]  # fmt: skip
-    fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name)) for n in names]
+    fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name).capitalize()) for n in names]
     return fields + [(k, str(label)) for k, label in DocumentKind.choices]
 
 

@@ -56,15 +56,30 @@ class QueueFilterForm(forms.Form):
 
 class SeenStatusForm(forms.Form):
     seen_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
+    # Several of these forms share the review page: each gets its own element ids.
+    id_prefix = "seen"
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
 class ApproveForm(SeenStatusForm):
+    id_prefix = "approve"
     message = forms.CharField(
         label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
 
+class HoldForm(SeenStatusForm):
+    """Claim or release."""
+
+    id_prefix = "hold"
+    message = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
+
+
 class RejectForm(SeenStatusForm):
+    id_prefix = "reject"
     reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *RejectionReason.choices])
     message = forms.CharField(
         label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
@@ -72,6 +87,7 @@ class RejectForm(SeenStatusForm):
 
 
 class RequestChangesForm(SeenStatusForm):
+    id_prefix = "changes"
     fields = forms.MultipleChoiceField(
         label=_("Fields and documents to fix"), choices=_fixable_choices, widget=forms.CheckboxSelectMultiple
     )
@@ -88,6 +104,8 @@ CHECKLIST_LABELS = {
 
 
 class ChecklistForm(SeenStatusForm):
+    id_prefix = "checklist"
+
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         for key in REVIEW_CHECKLIST:

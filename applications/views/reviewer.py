@@ -28,12 +28,13 @@ from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
 
 from .. import services
-from ..choices import BusinessType, DocumentKind, Province, Status
+from ..choices import BusinessType, DocumentKind, Province, Status, TimeWindow
 from ..errors import Conflict, WorkflowError
 from ..forms_reviewer import (
     CHECKLIST_LABELS,
     ApproveForm,
     ChecklistForm,
+    HoldForm,
     NoteForm,
     QueueFilterForm,
     RejectForm,
@@ -236,7 +237,9 @@ def _history(app: MerchantApplication) -> list[HistoryEntry]:
         )
         for log in history_for(app)
     ]
-    for event in AuditEvent.objects.filter(application=app).select_related("actor").order_by("at")[:200]:
+    # Document views are audited too, but listing every look here would bury the history.
+    events = AuditEvent.objects.filter(application=app).exclude(action="document.viewed")
+    for event in events.select_related("actor").order_by("at")[:200]:
         kind = event.detail.get("kind")
         entries.append(
             HistoryEntry(
@@ -257,6 +260,8 @@ def _data_sections(app: MerchantApplication) -> list[tuple[str, list[tuple[str, 
         display = getattr(app, f"get_{name}_display", None)
         return str(display() if display else getattr(app, name) or "")
 
+    windows = _labels(TimeWindow.choices)
+
     def rows(names: tuple[str, ...]) -> list[tuple[str, str]]:
         return [(label(n), shown(n)) for n in names]
 
@@ -274,7 +279,7 @@ def _data_sections(app: MerchantApplication) -> list[tuple[str, list[tuple[str, 
             [
                 (label("terminal_model"), shown("terminal_model")),
                 (_("Installation address"), app.installation_address_display()),
-                (label("preferred_windows"), ", ".join(app.preferred_windows or [])),
+                (label("preferred_windows"), ", ".join(windows.get(w, w) for w in app.preferred_windows or [])),
             ],
         ),
     ]
@@ -295,7 +300,7 @@ def _review_context(
         "changes_form": RequestChangesForm(initial=seen),
         "checklist_form": ChecklistForm(initial={**seen, **checklist}),
         "note_form": NoteForm(),
-        "seen_form": ApproveForm(initial=seen),
+        "seen_form": HoldForm(initial=seen),
         **(bound or {}),
     }
     holds = app.status == Status.IN_REVIEW and app.reviewer_id == request.user.pk
@@ -303,7 +308,7 @@ def _review_context(
         "app": app,
         "sla": sla_of(app),
         "sections": _data_sections(app),
-        "documents": list(app.documents.order_by("kind")),
+        "documents": sorted(app.documents.all(), key=lambda d: KIND_ORDER.get(d.kind, 99)),
         "duplicates": duplicates_of(app),
         "notes": list(app.notes.select_related("author")),
         "history": _history(app),
@@ -313,6 +318,9 @@ def _review_context(
         "checklist_done": _checklist_missing(app) == [],
         **forms,
     }
+
+
+KIND_ORDER = {kind: i for i, kind in enumerate(DocumentKind.values)}
 
 
 def _checklist_missing(app: MerchantApplication) -> list[str]:
@@ -409,7 +417,7 @@ def claim(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
-        ApproveForm,
+        HoldForm,
         "seen_form",
         lambda app, data: services.application_claim(application=app, by=request.user),
         _("You now hold application %(ref)s."),
@@ -423,7 +431,7 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(
         request,
         reference,
-        ApproveForm,
+        HoldForm,
         "seen_form",
         lambda app, data: services.application_release(application=app, by=request.user, message=data["message"]),
         _("Application %(ref)s is back in the unassigned queue."),

@@ -42,23 +42,33 @@ from applications.choices import (
 )
 from applications.models import CONSENT_VERSION, ConsentRecord, MerchantApplication, ReviewNote, new_reference
 
-# Share of each final state, roughly what a year of a live portal looks like.
+# Share of each state (per thousand), roughly a year of a live portal: most applications are
+# long settled, a working day's worth wait for someone.
 STATE_WEIGHTS = {
-    Status.DRAFT: 5,
-    Status.SUBMITTED: 7,
-    Status.IN_REVIEW: 3,
-    Status.CHANGES_REQUESTED: 4,
-    Status.APPROVED: 4,
-    Status.INSTALLATION_SCHEDULED: 4,
-    Status.CONFIGURING: 1,
-    Status.TRAINING: 1,
-    Status.ACTIVE: 55,
-    Status.SUSPENDED: 2,
-    Status.REJECTED: 9,
-    Status.WITHDRAWN: 5,
+    Status.DRAFT: 30,
+    Status.SUBMITTED: 15,
+    Status.IN_REVIEW: 7,
+    Status.CHANGES_REQUESTED: 10,
+    Status.APPROVED: 10,
+    Status.INSTALLATION_SCHEDULED: 15,
+    Status.CONFIGURING: 3,
+    Status.TRAINING: 3,
+    Status.ACTIVE: 700,
+    Status.SUSPENDED: 20,
+    Status.REJECTED: 120,
+    Status.WITHDRAWN: 67,
 }
-# States still waiting for someone: they entered their state recently (hours, not months).
-WAITING = {Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED, Status.DRAFT}
+# States still waiting for someone: they entered their state recently (hours or days, not months).
+WAITING = {
+    Status.SUBMITTED: 14,
+    Status.IN_REVIEW: 14,
+    Status.CHANGES_REQUESTED: 48,
+    Status.APPROVED: 36,
+    Status.INSTALLATION_SCHEDULED: 72,
+    Status.CONFIGURING: 2,
+    Status.TRAINING: 1,
+    Status.DRAFT: 240,
+}  # fmt: skip  mean hours since the last change
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢"
 GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英华玉萍红娥玲芬燕彬鹏辉建国志海波宁浩然子轩梓涵一诺欣怡"
@@ -303,7 +313,7 @@ class Generator:
         rng, app = self.rng, plan.app
         total = sum(s.hours_after for s in plan.steps)
         if target in WAITING:
-            age_hours = rng.expovariate(1 / 14)  # most wait hours; a few breach the SLA
+            age_hours = rng.expovariate(1 / WAITING[target])  # most wait hours; a few breach the SLA
         else:
             age_hours = rng.uniform(0, self.days * 24 - total) if self.days * 24 > total else 0
         end = self.now - timedelta(hours=age_hours)
