@@ -126,3 +126,9 @@ def test_the_number_of_queries_is_the_same_with_10_and_1000_applications(
     bulk_applications(applicant, 495, status=Status.IN_REVIEW, reviewer=reviewer, start=40_000)
     with django_assert_num_queries(len(small.captured_queries)):
         reviewer_client.get(QUEUE, {"tab": tab})
+
+
+def test_it_speaks_chinese_to_a_chinese_browser(reviewer_client, applicant):
+    bulk_applications(applicant, 1)
+    body = reviewer_client.get(QUEUE, HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "审核队列" in body and "未领取" in body and "广东" in body
