@@ -1,4 +1,5 @@
 import io
+from itertools import pairwise
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
@@ -30,7 +31,7 @@ def test_each_history_leads_to_the_state_and_time_of_its_application(db):
         assert logs[0].source_state == Status.DRAFT
         assert logs[-1].state == app.status
         assert logs[-1].timestamp == app.status_changed_at
-        for before, after in zip(logs, logs[1:], strict=False):
+        for before, after in pairwise(logs):
             assert after.source_state == before.state and after.timestamp >= before.timestamp
         assert app.created_at <= logs[0].timestamp
 
