@@ -85,9 +85,11 @@ def review_queue(*, user: User, filters: QueueFilters) -> QuerySet[MerchantAppli
         qs = qs.filter(province=filters.province)
     if filters.business_type:
         qs = qs.filter(business_type=filters.business_type)
-    if filters.age:
-        hours = sla_hours() if filters.age == "sla" else int(filters.age)
-        qs = qs.filter(status_changed_at__lte=timezone.now() - timedelta(hours=hours))
+    if filters.age == "sla":
+        # The same rule as the badge and the dashboard: waiting for a decision, past the target.
+        qs = qs.filter(status__in=WAITING_FOR_REVIEW, submitted_at__lte=timezone.now() - timedelta(hours=sla_hours()))
+    elif filters.age:
+        qs = qs.filter(status_changed_at__lte=timezone.now() - timedelta(hours=int(filters.age)))
     if filters.q:
         qs = qs.filter(_search(filters.q))
     return qs.order_by("status_changed_at", "id")

@@ -304,6 +304,9 @@ def _review_context(
         **(bound or {}),
     }
     holds = app.status == Status.IN_REVIEW and app.reviewer_id == request.user.pk
+    if not holds:
+        for checkbox in forms["checklist_form"].fields.values():  # type: ignore[attr-defined]
+            checkbox.disabled = True  # only the holder ticks it
     return {
         "app": app,
         "sla": sla_of(app),

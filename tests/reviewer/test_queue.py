@@ -51,10 +51,23 @@ def test_it_filters_by_region_business_type_and_age(reviewer_client, applicant):
     apps = bulk_applications(applicant, 3)
     MerchantApplication.objects.filter(pk=apps[0].pk).update(province=Province.BEIJING)
     MerchantApplication.objects.filter(pk=apps[1].pk).update(business_type=BusinessType.COMPANY)
-    MerchantApplication.objects.filter(pk=apps[2].pk).update(status_changed_at=timezone.now() - timedelta(days=3))
+    three_days_ago = timezone.now() - timedelta(days=3)
+    MerchantApplication.objects.filter(pk=apps[2].pk).update(
+        status_changed_at=three_days_ago, submitted_at=three_days_ago
+    )
     assert references(reviewer_client.get(QUEUE, {"province": "11"})) == [apps[0].reference]
     assert references(reviewer_client.get(QUEUE, {"business_type": "company"})) == [apps[1].reference]
     assert references(reviewer_client.get(QUEUE, {"age": "sla"})) == [apps[2].reference]
+    assert references(reviewer_client.get(QUEUE, {"age": "72"})) == [apps[2].reference]
+    assert references(reviewer_client.get(QUEUE, {"age": "168"})) == []
+
+
+def test_the_sla_filter_counts_from_the_submission_even_once_claimed(reviewer_client, applicant, reviewer):
+    (late,) = bulk_applications(applicant, 1, status=Status.IN_REVIEW, reviewer=reviewer)
+    MerchantApplication.objects.filter(pk=late.pk).update(
+        submitted_at=timezone.now() - timedelta(hours=30), status_changed_at=timezone.now()
+    )
+    assert references(reviewer_client.get(QUEUE, {"tab": "mine", "age": "sla"})) == [late.reference]
 
 
 @pytest.mark.parametrize("how", ["reference", "reference_without_prefix", "mobile", "name"])
