@@ -48,10 +48,9 @@ def locked(application: MerchantApplication | int) -> MerchantApplication:
     """
     assert transaction.get_connection().in_atomic_block, "lock inside transaction.atomic()"
     pk = application.pk if isinstance(application, MerchantApplication) else application
-    # of=self: the reviewer is a nullable join, and PostgreSQL refuses FOR UPDATE on an outer join.
-    fresh = (
-        MerchantApplication.objects.select_for_update(of=("self",)).select_related("applicant", "reviewer").get(pk=pk)
-    )
+    # No select_related: after waiting for the lock, PostgreSQL re-reads the locked row but
+    # not rows joined to it, so a joined reviewer could be the one from before the wait.
+    fresh = MerchantApplication.objects.select_for_update().get(pk=pk)
     if isinstance(application, MerchantApplication) and application.status != fresh.status:
         raise Conflict(conflict_message(fresh))
     return fresh

@@ -36,7 +36,8 @@ def make_person(email: str, role: str | None, **extra: object) -> User:
         username=email.split("@")[0], email=email, password=PASSWORD, mobile="+8613900139000", **extra
     )
     if role:
-        user.groups.add(Group.objects.get(name=role))
+        # get_or_create: transactional tests flush the groups the migration made.
+        user.groups.add(Group.objects.get_or_create(name=role)[0])
     return user
 
 

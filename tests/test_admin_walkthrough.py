@@ -1,0 +1,126 @@
+"""A superuser carries one application from draft to active by the admin's buttons."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from applications.choices import Status
+from applications.models import MerchantApplication
+from support.demo import demo_png, fill
+from tests.conftest import PASSWORD, history_of
+
+
+def act(client, application, action, data=None, files=None):
+    url = reverse("admin:applications_merchantapplication_act", args=[application.pk, action])
+    return client.post(url, {**(data or {}), **(files or {})}, follow=True)
+
+
+@pytest.fixture
+def admin_client_(client, admin_user):
+    client.login(username=admin_user.username, password=PASSWORD)
+    return client
+
+
+def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, applicant, installer):
+    client = admin_client_
+    draft = MerchantApplication.objects.create(applicant=applicant)
+    fill(draft, applicant, seq=7)
+
+    change = client.get(reverse("admin:applications_merchantapplication_change", args=[draft.pk]))
+    assert change.status_code == 200
+    assert b"Submit" in change.content
+
+    steps = [
+        ("submit", {}),
+        ("claim", {}),
+        ("approve", {"message": "ok"}),
+        (
+            "schedule_installation",
+            {
+                "installer": installer.pk,
+                "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT10:00"),
+            },
+        ),
+        ("start_installation", {}),
+        ("record_signin", {"response_code": "00", "detail": "tested on site"}),
+        ("complete_configuration", {}),
+        (
+            "complete_training",
+            {"topics": ["sale", "void", "refund", "settlement", "paper", "errors"], "confirmed_by_name": "王小明"},
+        ),
+    ]
+    for action, data in steps:
+        response = act(client, draft, action, data)
+        assert response.status_code == 200
+        assert b"errornote" not in response.content and b'class="error"' not in response.content, action
+
+    draft.refresh_from_db()
+    assert draft.status == Status.ACTIVE
+    assert [row.state for row in history_of(draft)] == [
+        "submitted", "in_review", "approved", "installation_scheduled", "configuring", "training", "active",
+    ]  # fmt: skip
+
+
+def test_a_refused_button_says_what_is_missing_and_changes_nothing(admin_client_, applicant, snapshot):
+    draft = MerchantApplication.objects.create(applicant=applicant)
+    before = snapshot(draft)
+
+    response = act(admin_client_, draft, "submit")
+
+    assert b"Legal name is required." in response.content
+    before.assert_unchanged()
+
+
+def test_a_document_upload_with_the_wrong_content_is_refused_with_what_is_accepted(admin_client_, applicant, snapshot):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    draft = MerchantApplication.objects.create(applicant=applicant)
+    before = snapshot(draft)
+
+    response = act(
+        admin_client_,
+        draft,
+        "upload_document",
+        {"kind": "id_front"},
+        {"file": SimpleUploadedFile("id.png", b"MZ\x90\x00 not an image", content_type="image/png")},
+    )
+
+    assert "Accepted: PDF, JPEG or PNG" in response.content.decode()
+    assert not draft.documents.exists()
+    before.assert_unchanged()
+
+
+def test_a_document_upload_through_the_admin_is_stored(admin_client_, applicant):
+    draft = MerchantApplication.objects.create(applicant=applicant)
+
+    act(admin_client_, draft, "upload_document", {"kind": "storefront"}, {"file": demo_png("shop")})
+
+    assert draft.documents.get().kind == "storefront"
+
+
+def test_the_changelist_lists_filters_and_searches(admin_client_, application_in):
+    submitted = application_in(Status.SUBMITTED)
+    url = reverse("admin:applications_merchantapplication_changelist")
+
+    assert admin_client_.get(url).status_code == 200
+    filtered = admin_client_.get(url, {"status__exact": "submitted"})
+    assert submitted.reference in filtered.content.decode()
+    found = admin_client_.get(url, {"q": submitted.reference})
+    assert submitted.reference in found.content.decode()
+    assert submitted.mobile not in found.content.decode()  # masked in the list
+
+
+def test_a_reviewer_sees_only_the_buttons_of_their_role(client, reviewer, application_in):
+    from accounts.roles import grant_admin_permissions
+
+    grant_admin_permissions()
+    submitted = application_in(Status.SUBMITTED)
+    client.login(username=reviewer.username, password=PASSWORD)
+
+    page = client.get(reverse("admin:applications_merchantapplication_change", args=[submitted.pk])).content.decode()
+
+    assert "Claim for review" in page
+    assert "Check in (start installation)" not in page
+    assert ">Submit<" not in page
