@@ -52,6 +52,7 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     expect(page.get_by_role("link", name=elsewhere.reference)).to_be_visible()
 
     # Filter by region: htmx replaces the results and the address keeps the filter.
+    page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
     page.select_option("#f-province", Province.ZHEJIANG.value)
     expect(page.get_by_role("link", name=elsewhere.reference)).to_have_count(0)
     expect(page).to_have_url(re.compile(r"province=33"))
