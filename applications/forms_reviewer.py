@@ -7,7 +7,7 @@ service can refuse when the application changed since the page was loaded.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .admin_transitions import _fixable_choices
+from .admin_transitions import fixable_choices
 from .choices import BusinessType, Province, RejectionReason, Status
 from .selectors import AGE_CHOICES, QueueFilters, QueueTab
 from .services import REVIEW_CHECKLIST
@@ -89,7 +89,7 @@ class RejectForm(SeenStatusForm):
 class RequestChangesForm(SeenStatusForm):
     id_prefix = "changes"
     fields = forms.MultipleChoiceField(
-        label=_("Fields and documents to fix"), choices=_fixable_choices, widget=forms.CheckboxSelectMultiple
+        label=_("Fields and documents to fix"), choices=fixable_choices, widget=forms.CheckboxSelectMultiple
     )
     message = forms.CharField(
         label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000

@@ -28,6 +28,7 @@ from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
 
 from .. import services
+from ..admin_transitions import fixable_choices
 from ..choices import BusinessType, DocumentKind, Province, Status, TimeWindow
 from ..errors import Conflict, WorkflowError
 from ..forms_reviewer import (
@@ -304,6 +305,7 @@ def _review_context(
         **(bound or {}),
     }
     holds = app.status == Status.IN_REVIEW and app.reviewer_id == request.user.pk
+    fixable = dict(fixable_choices())
     if not holds:
         for checkbox in forms["checklist_form"].fields.values():  # type: ignore[attr-defined]
             checkbox.disabled = True  # only the holder ticks it
@@ -319,6 +321,7 @@ def _review_context(
         "can_claim": app.status == Status.SUBMITTED,
         "error": error,
         "checklist_done": _checklist_missing(app) == [],
+        "to_fix": [fixable.get(name, name) for name in app.changes_requested_fields or []],
         **forms,
     }
 
