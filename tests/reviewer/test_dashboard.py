@@ -106,3 +106,15 @@ def test_the_number_of_queries_is_the_same_with_10_and_1000_applications(
     # Within the minute, the figures come from the cache: only the session, user and roles are read.
     with django_assert_num_queries(3):
         staff_client.get(DASHBOARD)
+
+
+def test_breaches_link_to_the_review_page_for_reviewers_only(client, reviewer, support, application_in, settings):
+    settings.REVIEW_SLA_HOURS = 24
+    late = application_in(Status.SUBMITTED)
+    MerchantApplication.objects.filter(pk=late.pk).update(submitted_at=timezone.now() - timedelta(hours=30))
+    link = f'href="{reverse("applications:review", args=[late.reference])}"'
+    client.force_login(reviewer)
+    assert link in client.get(DASHBOARD).content.decode()
+    client.force_login(support)
+    body = client.get(DASHBOARD).content.decode()
+    assert late.reference in body and link not in body

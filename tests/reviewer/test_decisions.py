@@ -232,3 +232,12 @@ def test_an_empty_note_is_refused(reviewer_client, application_in):
     response = reviewer_client.post(url("note", app), {"text": "   "})
     assert response.status_code == 400
     assert not ReviewNote.objects.exists()
+
+
+def test_a_decision_without_the_status_the_page_showed_is_refused(reviewer_client, application_in, snapshot):
+    app = application_in(Status.IN_REVIEW)
+    before = snapshot(app)
+    response = reviewer_client.post(url("reject", app), {"seen_status": "nonsense", "reason": "risk", "message": "x"})
+    assert response.status_code == 400
+    assert "seen_status" in response.context["reject_form"].errors
+    before.assert_unchanged()
