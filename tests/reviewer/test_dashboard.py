@@ -89,14 +89,15 @@ def test_others_get_404(client, request, who):
 
 
 def test_the_number_of_queries_is_the_same_with_10_and_1000_applications(
-    staff_client, applicant, reviewer, application_in, django_assert_num_queries
+    staff_client, applicant, reviewer, application_in, django_assert_num_queries, django_assert_max_num_queries
 ):
     application_in(Status.INSTALLATION_SCHEDULED)
     bulk_applications(applicant, 5)
     bulk_applications(applicant, 4, status=Status.IN_REVIEW, reviewer=reviewer, start=20_000)
     staff_client.get(DASHBOARD)
     cache.clear()
-    with django_assert_num_queries(10) as small:
+    # 10 today: session, user, roles + 7 reads of figures; 2 to spare for what the shared base template adds.
+    with django_assert_max_num_queries(12) as small:
         staff_client.get(DASHBOARD)
     bulk_applications(applicant, 495, start=30_000)
     bulk_applications(applicant, 495, status=Status.IN_REVIEW, reviewer=reviewer, start=40_000)
@@ -104,7 +105,7 @@ def test_the_number_of_queries_is_the_same_with_10_and_1000_applications(
     with django_assert_num_queries(len(small.captured_queries)):
         staff_client.get(DASHBOARD)
     # Within the minute, the figures come from the cache: only the session, user and roles are read.
-    with django_assert_num_queries(3):
+    with django_assert_max_num_queries(5):
         staff_client.get(DASHBOARD)
 
 

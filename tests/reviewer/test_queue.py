@@ -128,12 +128,13 @@ def test_a_visitor_is_sent_to_log_in(client):
 
 @pytest.mark.parametrize("tab", ["unassigned", "mine", "all"])
 def test_the_number_of_queries_is_the_same_with_10_and_1000_applications(
-    reviewer_client, applicant, reviewer, django_assert_num_queries, tab
+    reviewer_client, applicant, reviewer, django_assert_num_queries, django_assert_max_num_queries, tab
 ):
     bulk_applications(applicant, 5)
     bulk_applications(applicant, 5, status=Status.IN_REVIEW, reviewer=reviewer, start=20_000)
     reviewer_client.get(QUEUE, {"tab": tab})  # session and caches warmed alike in both runs
-    with django_assert_num_queries(4) as small:
+    # 4 today: session, user, roles, one page of rows; 2 to spare for the shared base template.
+    with django_assert_max_num_queries(6) as small:
         reviewer_client.get(QUEUE, {"tab": tab})
     bulk_applications(applicant, 495, start=30_000)
     bulk_applications(applicant, 495, status=Status.IN_REVIEW, reviewer=reviewer, start=40_000)

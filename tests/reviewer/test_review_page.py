@@ -73,13 +73,14 @@ def test_an_unknown_application_is_404(reviewer_client):
 
 
 def test_the_number_of_queries_is_the_same_with_10_and_1000_applications(
-    reviewer_client, application_in, applicant, django_assert_num_queries
+    reviewer_client, application_in, applicant, django_assert_num_queries, django_assert_max_num_queries
 ):
     app = application_in(Status.IN_REVIEW)
     services.review_note_add(application=app, by=app.reviewer, text="a note")
     bulk_applications(applicant, 9)
     reviewer_client.get(review_url(app))
-    with django_assert_num_queries(9) as small:
+    # 9 today; 2 to spare for the shared base template.
+    with django_assert_max_num_queries(11) as small:
         reviewer_client.get(review_url(app))
     others = bulk_applications(applicant, 990, start=50_000)
     # The larger set also holds duplicates: they are read by the same single query.
