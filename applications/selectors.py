@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.validators import normalize_cn_mobile
 
 from .choices import Status
-from .models import MerchantApplication
+from .models import ApplicationDocument, MerchantApplication
 
 
 def history_for(application: MerchantApplication) -> QuerySet[StateLog]:
@@ -34,6 +34,39 @@ def history_for(application: MerchantApplication) -> QuerySet[StateLog]:
 
 def applications_of(user: User) -> QuerySet[MerchantApplication]:
     return MerchantApplication.objects.filter(applicant=user)
+
+
+def documents_of(application: MerchantApplication) -> QuerySet[ApplicationDocument]:
+    return ApplicationDocument.objects.filter(application=application).order_by("kind")
+
+
+# Transitions whose message is written to the applicant; other messages (a reviewer's
+# release of the hold) are internal and stay off the applicant's timeline.
+_MESSAGES_FOR_APPLICANT = {"request_changes", "reject", "approve", "withdraw", "suspend", "reinstate"}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    state: str
+    label: str
+    at: datetime
+    message: str
+
+
+def applicant_timeline(application: MerchantApplication) -> list[TimelineEntry]:
+    """Every state the application went through, oldest first, with the messages meant for the applicant.
+
+    One query whatever the length of the history.
+    """
+    entries = [TimelineEntry(Status.DRAFT, Status.DRAFT.label, application.created_at, "")]
+    for row in history_for(application).select_related(None).only("state", "transition", "description", "timestamp"):
+        message = row.description if row.transition in _MESSAGES_FOR_APPLICANT else ""
+        try:
+            label = Status(row.state).label
+        except ValueError:
+            label = row.state
+        entries.append(TimelineEntry(row.state, label, row.timestamp, message or ""))
+    return entries
 
 
 # --- The reviewer queue -------------------------------------------------------------------

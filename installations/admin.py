@@ -6,26 +6,39 @@ from accounts.models import User
 from accounts.roles import Role
 from applications.admin import MerchantApplicationAdminBase
 from applications.admin_transitions import APPLICATION_ACTIONS, AdminAction, MessageForm
+from applications.choices import Province
 from applications.models import MerchantApplication
 from terminals.admin import ConfigurationInline, SignInInline
-from terminals.services import signin_record
+from terminals.services import signin_record, signin_test
 
 from . import services
-from .models import TRAINING_TOPICS, InstallationAppointment, TrainingRecord
+from .forms import AssignTerminalForm, ConfigurationForm
+from .models import TRAINING_TOPICS, InstallationAppointment, InstallerProfile, TrainingRecord
 
 
 class VisitForm(forms.Form):
     installer = forms.ModelChoiceField(
-        label=_("Installer"), queryset=User.objects.filter(groups__name=Role.INSTALLER, is_active=True)
+        label=_("Installer"),
+        queryset=User.objects.filter(groups__name=Role.INSTALLER, is_active=True),
+        required=False,
+        help_text=_("Empty: the least busy installer of the area who is free then."),
     )
     starts_at = forms.DateTimeField(
         label=_("Visit starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
 
 
+class ReassignForm(forms.Form):
+    installer = forms.ModelChoiceField(
+        label=_("Installer"), queryset=User.objects.filter(groups__name=Role.INSTALLER, is_active=True)
+    )
+
+
 class SignInForm(forms.Form):
-    response_code = forms.CharField(label=_("Response code the host answered"), max_length=2, initial="00")
-    detail = forms.CharField(label=_("Detail"), required=False, max_length=200)
+    response_code = forms.CharField(label=_("Response code the terminal showed"), max_length=2, initial="00")
+    detail = forms.CharField(
+        label=_("Detail"), max_length=200, help_text=_("Why the portal could not test it itself (e.g. private APN).")
+    )
 
 
 class TrainingForm(forms.Form):
@@ -61,7 +74,27 @@ INSTALLATION_ACTIONS = [
         transition="start_installation",
     ),
     AdminAction(
-        "record_signin", _("Record a sign-in result"),
+        "assign_terminal", _("Assign a terminal from stock"),
+        lambda r, app, d: services.visit_assign_terminal(application=app, by=r.user, serial_number=d["serial_number"]),
+        AssignTerminalForm, transition="complete_configuration",
+    ),
+    AdminAction(
+        "configure_terminal", _("Enter the terminal's configuration"),
+        lambda r, app, d: services.visit_configure(application=app, by=r.user, **d),
+        ConfigurationForm, transition="complete_configuration",
+    ),
+    AdminAction(
+        "reassign", _("Reassign the visit to another installer"),
+        lambda r, app, d: services.installation_reassign(application=app, by=r.user, installer=d["installer"]),
+        ReassignForm, transition="reschedule",
+    ),
+    AdminAction(
+        "signin_test", _("Test the sign-in at the acquirer host"),
+        lambda r, app, d: signin_test(application=app, by=r.user),
+        transition="complete_configuration",
+    ),
+    AdminAction(
+        "record_signin", _("Record a sign-in made over a network the portal cannot reach"),
         lambda r, app, d: signin_record(
             application=app, by=r.user, response_code=d["response_code"], detail=d["detail"]
         ),
@@ -128,3 +161,73 @@ class TrainingRecordAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+class InstallerProfileForm(forms.ModelForm):
+    areas_text = forms.CharField(
+        label=_("Service area"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("One per line: a province code, optionally a city, e.g. “11” (all Beijing) or “44 深圳市”."),
+    )
+    working_days = forms.TypedMultipleChoiceField(
+        label=_("Working days"),
+        coerce=int,
+        choices=[
+            (0, _("Monday")),
+            (1, _("Tuesday")),
+            (2, _("Wednesday")),
+            (3, _("Thursday")),
+            (4, _("Friday")),
+            (5, _("Saturday")),
+            (6, _("Sunday")),
+        ],
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    class Meta:
+        model = InstallerProfile
+        fields = ("user", "working_days", "day_starts", "day_ends", "visits_per_day")
+
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = User.objects.filter(groups__name=Role.INSTALLER)
+        if self.instance.pk:
+            self.fields["areas_text"].initial = "\n".join(
+                f"{a.province} {a.city}".strip() for a in self.instance.areas.all()
+            )
+
+    def clean_areas_text(self) -> list[tuple[str, str]]:
+        areas = []
+        for line in self.cleaned_data["areas_text"].splitlines():
+            if not line.strip():
+                continue
+            province, _sep, city = line.strip().partition(" ")
+            if province not in Province.values:
+                raise forms.ValidationError(_("“%s” is not a province code (e.g. 11 for Beijing).") % province)
+            areas.append((province, city.strip()))
+        return areas
+
+
+@admin.register(InstallerProfile)
+class InstallerProfileAdmin(admin.ModelAdmin):
+    form = InstallerProfileForm
+    list_display = ("user", "visits_per_day", "day_starts", "day_ends", "is_active")
+    list_select_related = ("user",)
+
+    def save_model(self, request, obj, form, change) -> None:  # type: ignore[no-untyped-def]
+        # Through the service, which checks the hours and writes the areas.
+        data = form.cleaned_data
+        profile = services.installer_profile_save(
+            installer=data["user"],
+            by=request.user,
+            areas=data["areas_text"],
+            working_days=data["working_days"],
+            day_starts=data["day_starts"],
+            day_ends=data["day_ends"],
+            visits_per_day=data["visits_per_day"],
+        )
+        obj.pk = profile.pk
+        obj._state.adding = False
+
+    def save_related(self, request, form, formsets, change) -> None:  # type: ignore[no-untyped-def]
+        pass  # the service wrote the areas

@@ -1,9 +1,70 @@
+from datetime import time
+
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from applications.choices import Province
 from applications.models import MerchantApplication
+
+
+def default_working_days() -> list[int]:
+    return [0, 1, 2, 3, 4, 5]  # Monday to Saturday (date.weekday())
+
+
+class InstallerProfile(models.Model):
+    """When and how much an installer works. Their service area is a list of ServiceArea rows.
+
+    Its row is also the lock that serialises bookings of one installer, so that two
+    requests cannot both take the last visit of a day.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="installer_profile",
+        verbose_name=_("installer"),
+    )
+    working_days = models.JSONField(
+        _("working days"), default=default_working_days, help_text=_("0 = Monday … 6 = Sunday")
+    )
+    day_starts = models.TimeField(_("working day starts"), default=time(9, 0))
+    day_ends = models.TimeField(_("working day ends"), default=time(18, 0))
+    visits_per_day = models.PositiveSmallIntegerField(
+        _("visits per day"), default=4, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    is_active = models.BooleanField(_("takes new visits"), default=True)
+
+    class Meta:
+        verbose_name = _("installer profile")
+        verbose_name_plural = _("installer profiles")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(day_ends__gt=models.F("day_starts")), name="working_day_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class ServiceArea(models.Model):
+    """A province, or one city of it, where an installer visits merchants."""
+
+    installer = models.ForeignKey(InstallerProfile, on_delete=models.CASCADE, related_name="areas")
+    province = models.CharField(_("province"), max_length=2, choices=Province.choices)
+    city = models.CharField(_("city"), max_length=60, blank=True, help_text=_("Empty: the whole province."))
+
+    class Meta:
+        verbose_name = _("service area")
+        verbose_name_plural = _("service areas")
+        constraints = [models.UniqueConstraint(fields=["installer", "province", "city"], name="service_area_once")]
+        indexes = [models.Index(fields=["province", "city"], name="service_area_lookup")]
+
+    def __str__(self) -> str:
+        return " ".join(p for p in (self.get_province_display(), self.city) if p)
 
 
 class AppointmentStatus(models.TextChoices):
@@ -26,6 +87,8 @@ class InstallationAppointment(models.Model):
     )
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("created"), default=timezone.now)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("installation appointment")
@@ -45,6 +108,7 @@ class InstallationAppointment(models.Model):
                 name="one_booked_visit_per_application",
             ),
         ]
+        indexes = [models.Index(fields=["installer", "status", "starts_at"], name="visit_installer_day")]
 
     def __str__(self) -> str:
         return f"{self.application} @ {self.starts_at:%Y-%m-%d %H:%M}"

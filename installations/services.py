@@ -1,11 +1,12 @@
-"""Writes of the installations context: booking visits, the visit itself, training.
+"""Writes of the installations context: installers' hours, booking visits, the visit itself, training.
 
 These fire the installation transitions of MerchantApplication, with the evidence
 their conditions need (the sign-in's answer, the merchant's confirmation), which
 lives in this context and the terminals context.
 """
 
-from datetime import datetime, timedelta
+import unicodedata
+from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -13,58 +14,189 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role
-from applications.errors import ConditionsNotMet, Conflict, RoleRefused
+from accounts.roles import Role, is_staff_member
+from applications.choices import Province
+from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from applications.models import MerchantApplication
 from applications.workflow import check, fire, locked
 from notifications.services import notify
-from terminals.models import Terminal, TerminalStatus
+from terminals import services as terminal_services
+from terminals.models import SignIn, Terminal, TerminalConfiguration
 from terminals.selectors import latest_signin_code
 
-from .models import TRAINING_TOPICS, AppointmentStatus, InstallationAppointment, TrainingRecord
-
-VISIT_LENGTH = timedelta(hours=2)
+from .models import (
+    TRAINING_TOPICS,
+    AppointmentStatus,
+    InstallationAppointment,
+    InstallerProfile,
+    ServiceArea,
+    TrainingRecord,
+)
+from .selectors import (
+    APPLICANT_NOTICE,
+    HORIZON_DAYS,
+    VISIT_LENGTH,
+    installers_serving,
+    unavailability,
+    visits_on_days,
+    workload,
+)
 
 
 def _when(moment: datetime) -> str:
     return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
+def _area(address: dict[str, str]) -> str:
+    province = Province(address["province"]).label if address.get("province") else ""
+    return " ".join(str(p) for p in (province, address.get("city", "")) if p)
+
+
 def _booked(app: MerchantApplication) -> InstallationAppointment | None:
     return (
-        InstallationAppointment.objects.select_for_update()
+        InstallationAppointment.objects.select_for_update(of=("self",))
         .filter(application=app, status=AppointmentStatus.BOOKED)
         .select_related("installer")
         .first()
     )
 
 
-def _validate_slot(*, installer: User, starts_at: datetime) -> None:
-    missing = []
-    # Explicit membership: an administrator is not thereby someone who visits merchants.
+# --- Installers -------------------------------------------------------------------------------
+
+
+def installer_profile_save(
+    *,
+    installer: User,
+    by: User,
+    areas: list[tuple[str, str]],
+    working_days: list[int] | None = None,
+    day_starts: time = time(9, 0),
+    day_ends: time = time(18, 0),
+    visits_per_day: int = 4,
+) -> InstallerProfile:
+    """Set an installer's area (province, city; city "" = whole province), days, hours and daily visits."""
+    if not (by.is_superuser or is_staff_member(by)):
+        raise RoleRefused(_("Only staff can set an installer's area and hours."))
+    problems = []
     if not installer.groups.filter(name=Role.INSTALLER).exists():
-        missing.append(_("an installer (%s is not one)") % installer)
-    if starts_at <= timezone.now():
-        missing.append(_("a visit time in the future"))
-    if missing:
-        raise ConditionsNotMet(_("The visit cannot be booked. It needs:"), missing=missing)
+        problems.append(_("Installer: %s is not in the Installer group.") % installer)
+    days = sorted(set(working_days if working_days is not None else [0, 1, 2, 3, 4, 5]))
+    if not days or any(d not in range(7) for d in days):
+        problems.append(_("Working days: choose at least one day, 0 (Monday) to 6 (Sunday)."))
+    if day_ends <= day_starts:
+        problems.append(_("Working hours: the day must end after it starts."))
+    elif datetime.combine(datetime.min, day_ends) - datetime.combine(datetime.min, day_starts) < VISIT_LENGTH:
+        problems.append(_("Working hours: a working day must hold at least one two-hour visit."))
+    if not 1 <= visits_per_day <= 12:
+        problems.append(_("Visits per day: expected a number from 1 to 12."))
+    if not areas or any(p not in Province.values for p, _city in areas):
+        problems.append(_("Service area: choose at least one province (and optionally a city)."))
+    if problems:
+        raise ConditionsNotMet(_("The installer's profile cannot be saved:"), missing=problems)
+    with transaction.atomic():
+        profile, _created = InstallerProfile.objects.select_for_update().get_or_create(user=installer)
+        profile.working_days = days
+        profile.day_starts, profile.day_ends, profile.visits_per_day = day_starts, day_ends, visits_per_day
+        profile.is_active = True
+        profile.save()
+        wanted = {(p, (c or "").strip()) for p, c in areas}
+        ServiceArea.objects.filter(installer=profile).exclude(
+            pk__in=[a.pk for a in profile.areas.all() if (a.province, a.city) in wanted]
+        ).delete()
+        for province, city in wanted:
+            ServiceArea.objects.get_or_create(installer=profile, province=province, city=city)
+        return profile
 
 
-def _book(*, app: MerchantApplication, installer: User, starts_at: datetime, by: User) -> InstallationAppointment:
-    try:
-        with transaction.atomic():
-            return InstallationAppointment.objects.create(
-                application=app,
-                installer=installer,
-                starts_at=starts_at,
-                ends_at=starts_at + VISIT_LENGTH,
-                created_by=by,
+# --- Booking ----------------------------------------------------------------------------------
+
+
+def _place(
+    *, app: MerchantApplication, by: User, starts_at: datetime, installer: User | None
+) -> InstallationAppointment:
+    """Book the slot for the least busy free installer of the area (or the one staff chose).
+
+    The installers' profile rows are locked first, in one order, so that two bookings of
+    the same installer wait for each other and the second sees the first; the unique
+    constraint on (installer, starts_at) is the last net.
+    """
+    now = timezone.now()
+    staff = is_staff_member(by)
+    if starts_at <= now:
+        raise ConditionsNotMet(
+            _("Visit time: %s is in the past. It needs:") % _when(starts_at), missing=[_("a visit time in the future")]
+        )
+    if not staff and starts_at < now + APPLICANT_NOTICE:
+        raise ConditionsNotMet(
+            _("Visit time: a visit is booked at least 24 hours ahead; %s is too soon.") % _when(starts_at)
+        )
+    if not staff and starts_at > now + timedelta(days=HORIZON_DAYS):
+        raise ConditionsNotMet(
+            _("Visit time: a visit is booked at most %(days)d days ahead; %(when)s is too far.")
+            % {"days": HORIZON_DAYS, "when": _when(starts_at)}
+        )
+    if installer is not None and not staff:
+        raise RoleRefused(
+            _("Only staff can choose the installer: yours is given by your area and the installers' workload.")
+        )
+    address = app.installation_address()
+    serving = installers_serving(address)
+    if installer is not None:
+        if not installer.groups.filter(name=Role.INSTALLER).exists():
+            raise ConditionsNotMet(_("Installer: %s is not an installer.") % installer)
+        if not serving.filter(user=installer).exists():
+            raise ConditionsNotMet(
+                _("Installer: %(name)s does not serve %(area)s.") % {"name": installer, "area": _area(address)}
             )
-    except IntegrityError as exc:
-        raise Conflict(
-            _("%(name)s is already booked at %(when)s: choose another time.")
-            % {"name": installer, "when": _when(starts_at)}
-        ) from exc
+        candidate_ids = [installer.pk]
+    else:
+        candidate_ids = list(serving.values_list("user_id", flat=True))
+        if not candidate_ids:
+            raise ConditionsNotMet(
+                _("Visit time: no installer serves %s yet. Please call us to arrange the visit.") % _area(address)
+            )
+    profiles = list(
+        InstallerProfile.objects.select_for_update(of=("self",))
+        .filter(user_id__in=candidate_ids)
+        .select_related("user")
+        .order_by("pk")
+    )
+    booked = visits_on_days(candidate_ids, starts_at, starts_at)
+    load = workload(candidate_ids)
+    reasons = []
+    for profile in sorted(profiles, key=lambda p: (load[p.user_id], p.pk)):
+        reason = unavailability(profile, starts_at, booked)
+        if reason:
+            reasons.append(reason)
+            continue
+        try:
+            with transaction.atomic():
+                return InstallationAppointment.objects.create(
+                    application=app,
+                    installer=profile.user,
+                    starts_at=starts_at,
+                    ends_at=starts_at + VISIT_LENGTH,
+                    created_by=by,
+                )
+        except IntegrityError:
+            reasons.append(_("%s was booked at that time a moment ago.") % profile.user)
+    if installer is not None:
+        if any(
+            v.installer_id == installer.pk
+            and v.status == AppointmentStatus.BOOKED
+            and v.starts_at < starts_at + VISIT_LENGTH
+            and v.ends_at > starts_at
+            for v in booked
+        ):
+            raise Conflict(
+                _("%(name)s is already booked at %(when)s: choose another time.")
+                % {"name": installer, "when": _when(starts_at)}
+            )
+        raise ConditionsNotMet(_("Visit time: %s cannot be booked:") % _when(starts_at), missing=reasons)
+    raise Conflict(
+        _("Visit time: %s is no longer free (it was just booked, or no installer works then). Choose another slot.")
+        % _when(starts_at)
+    )
 
 
 def _tell_both(
@@ -79,14 +211,26 @@ def _tell_both(
     notify(recipient=visit.installer, template=installer_template, context=context)
 
 
+def _refuse_late_change(visit: InstallationAppointment | None, by: User, what: str) -> None:
+    if visit is None or is_staff_member(by):
+        return
+    if visit.starts_at - timezone.now() < APPLICANT_NOTICE:
+        raise ConditionsNotMet(
+            _(
+                "Visit time: the visit on %(when)s starts in less than 24 hours, so it can no longer be %(what)s online. Please call us."
+            )
+            % {"when": _when(visit.starts_at), "what": what}
+        )
+
+
 def installation_schedule(
-    *, application: MerchantApplication, by: User, installer: User, starts_at: datetime
+    *, application: MerchantApplication, by: User, starts_at: datetime, installer: User | None = None
 ) -> InstallationAppointment:
+    """Book the visit. Without `installer`, the least busy free installer of the area gets it."""
     with transaction.atomic():
         app = locked(application)
         check(app, "schedule_installation", by=by)
-        _validate_slot(installer=installer, starts_at=starts_at)
-        visit = _book(app=app, installer=installer, starts_at=starts_at, by=by)
+        visit = _place(app=app, by=by, starts_at=starts_at, installer=installer)
         fire(app, "schedule_installation", by=by, description=_("Visit on %s") % _when(starts_at))
         _tell_both(app, visit, "installation.scheduled", "installation.assigned")
         return visit
@@ -95,28 +239,60 @@ def installation_schedule(
 def installation_reschedule(
     *, application: MerchantApplication, by: User, starts_at: datetime, installer: User | None = None
 ) -> InstallationAppointment:
+    """Move the visit: the applicant up to 24 h before it, staff at any time."""
     with transaction.atomic():
         app = locked(application)
         check(app, "reschedule", by=by)
         old = _booked(app)
-        installer = installer or (old.installer if old else None)
-        if installer is None:
-            raise ConditionsNotMet(_("The visit cannot be moved. It needs:"), missing=[_("an installer")])
-        _validate_slot(installer=installer, starts_at=starts_at)
+        _refuse_late_change(old, by, _("moved"))
         if old:
             old.status = AppointmentStatus.CANCELLED
             old.save(update_fields=["status"])
-        visit = _book(app=app, installer=installer, starts_at=starts_at, by=by)
+        visit = _place(app=app, by=by, starts_at=starts_at, installer=installer)
         fire(app, "reschedule", by=by, description=_("Visit moved to %s") % _when(starts_at))
         _tell_both(app, visit, "installation.scheduled", "installation.assigned")
+        if old and old.installer_id != visit.installer_id:
+            notify(
+                recipient=old.installer,
+                template="installation.cancelled",
+                context={"reference": app.reference, "when": _when(old.starts_at), "address": ""},
+            )
+        return visit
+
+
+def installation_reassign(*, application: MerchantApplication, by: User, installer: User) -> InstallationAppointment:
+    """Staff give the visit, at the same time, to another installer."""
+    if not is_staff_member(by):
+        raise RoleRefused(_("Only staff can reassign a visit."))
+    with transaction.atomic():
+        app = locked(application)
+        check(app, "reschedule", by=by)
+        old = _booked(app)
+        if old is None:
+            raise InvalidState(_("Application %s has no booked visit to reassign.") % app.reference)
+        if old.installer_id == installer.pk:
+            raise ConditionsNotMet(_("Installer: %s already has this visit.") % installer)
+        old.status = AppointmentStatus.CANCELLED
+        old.save(update_fields=["status"])
+        visit = _place(app=app, by=by, starts_at=old.starts_at, installer=installer)
+        fire(app, "reschedule", by=by, description=_("Visit reassigned to %s") % installer)
+        context = {
+            "reference": app.reference,
+            "when": _when(visit.starts_at),
+            "address": app.installation_address_display(),
+        }
+        notify(recipient=installer, template="installation.assigned", context=context)
+        notify(recipient=old.installer, template="installation.cancelled", context=context)
         return visit
 
 
 def installation_cancel(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
+    """Cancel the visit: the applicant up to 24 h before it, staff at any time. The application is approved again."""
     with transaction.atomic():
         app = locked(application)
         check(app, "cancel_installation", by=by)
         visit = _booked(app)
+        _refuse_late_change(visit, by, _("cancelled"))
         if visit:
             visit.status = AppointmentStatus.CANCELLED
             visit.save(update_fields=["status"])
@@ -124,6 +300,28 @@ def installation_cancel(*, application: MerchantApplication, by: User, message: 
         if visit:
             _tell_both(app, visit, "installation.cancelled", "installation.cancelled")
         return app
+
+
+# --- The visit ---------------------------------------------------------------------------------
+
+
+def _require_assigned(app: MerchantApplication, by: User, visit: InstallationAppointment | None = None) -> None:
+    visit = (
+        visit
+        if visit is not None
+        else (
+            InstallationAppointment.objects.filter(application=app, status=AppointmentStatus.BOOKED)
+            .select_related("installer")
+            .first()
+        )
+    )
+    if visit is None:
+        raise InvalidState(_("Application %s has no booked visit.") % app.reference)
+    if visit.installer_id != by.pk and not by.is_superuser:
+        raise RoleRefused(
+            _("Only %(name)s, the installer assigned to application %(ref)s, can do this.")
+            % {"name": visit.installer, "ref": app.reference}
+        )
 
 
 def installation_start(*, application: MerchantApplication, by: User) -> MerchantApplication:
@@ -138,36 +336,116 @@ def installation_start(*, application: MerchantApplication, by: User) -> Merchan
                 % {"name": visit.installer, "ref": app.reference}
             )
         fire(app, "start_installation", by=by)
+        if visit:
+            visit.checked_in_at = timezone.now()
+            visit.save(update_fields=["checked_in_at"])
         return app
+
+
+def visit_assign_terminal(*, application: MerchantApplication, by: User, serial_number: str) -> Terminal:
+    _require_assigned(application, by)
+    return terminal_services.terminal_assign(application=application, by=by, serial_number=serial_number)
+
+
+def visit_release_terminal(
+    *, application: MerchantApplication, by: User, faulty: bool = False, note: str = ""
+) -> Terminal:
+    _require_assigned(application, by)
+    return terminal_services.terminal_release(application=application, by=by, faulty=faulty, note=note)
+
+
+def visit_configure(*, application: MerchantApplication, by: User, **values: object) -> TerminalConfiguration:
+    _require_assigned(application, by)
+    return terminal_services.terminal_configure(application=application, by=by, **values)  # type: ignore[arg-type]
+
+
+def visit_signin(*, application: MerchantApplication, by: User) -> SignIn:
+    _require_assigned(application, by)
+    return terminal_services.signin_test(application=application, by=by)
 
 
 def installation_complete_configuration(*, application: MerchantApplication, by: User) -> MerchantApplication:
+    """The configuration is done once a sign-in with the current configuration answered 00."""
     with transaction.atomic():
         app = locked(application)
+        check(app, "complete_configuration", by=by)
+        _require_assigned(app, by)
         fire(app, "complete_configuration", by=by, signin_code=latest_signin_code(app))
+        terminal_services.terminal_mark_configured(application=app, by=by)
         return app
 
 
-def installation_complete_training(
+def _same_name(a: str, b: str) -> bool:
+    def norm(s: str) -> str:
+        return "".join(unicodedata.normalize("NFKC", s).split()).casefold()
+
+    return bool(a.strip()) and norm(a) == norm(b)
+
+
+def installation_record_training(
     *, application: MerchantApplication, by: User, topics: list[str], confirmed_by_name: str
-) -> MerchantApplication:
-    all_topics = [key for key, _label in TRAINING_TOPICS]
+) -> TrainingRecord:
+    """The checklist covered, confirmed by the merchant typing their own name."""
     missing_topics = [str(label) for key, label in TRAINING_TOPICS if key not in topics]
+    name = (confirmed_by_name or "").strip()
     with transaction.atomic():
         app = locked(application)
         check(app, "complete_training", by=by)
+        _require_assigned(app, by)
         if missing_topics:
-            raise ConditionsNotMet(_("The training is not complete. Still to cover:"), missing=missing_topics)
-        TrainingRecord.objects.update_or_create(
+            raise ConditionsNotMet(_("Training checklist: still to cover:"), missing=missing_topics)
+        if not name:
+            raise ConditionsNotMet(
+                _("Merchant's name: the merchant types their own name to confirm the training. Missing:"),
+                missing=[_("the training checklist confirmed by the merchant")],
+            )
+        if not _same_name(name, app.legal_name):
+            raise ConditionsNotMet(
+                _("Merchant's name: it must be the name on the application, as on the merchant's ID card.")
+            )
+        record, _created = TrainingRecord.objects.update_or_create(
             application=app,
-            defaults={"topics": all_topics, "confirmed_by_name": confirmed_by_name.strip(), "trainer": by},
+            defaults={
+                "topics": [key for key, _label in TRAINING_TOPICS],
+                "confirmed_by_name": name,
+                "trainer": by,
+                "confirmed_at": timezone.now(),
+            },
         )
-        fire(app, "complete_training", by=by, confirmed_by_merchant=confirmed_by_name)
-        InstallationAppointment.objects.filter(application=app, status=AppointmentStatus.BOOKED).update(
-            status=AppointmentStatus.DONE
-        )
-        Terminal.objects.filter(application=app).exclude(status=TerminalStatus.RETIRED).update(
-            status=TerminalStatus.ACTIVE
-        )
+        return record
+
+
+def installation_complete_training(
+    *,
+    application: MerchantApplication,
+    by: User,
+    topics: list[str] | None = None,
+    confirmed_by_name: str | None = None,
+) -> MerchantApplication:
+    """Complete the visit: the application and the terminal become active.
+
+    With `topics` and `confirmed_by_name` the training is recorded first (one step);
+    without, the training recorded earlier is used.
+    """
+    with transaction.atomic():
+        if topics is not None or confirmed_by_name is not None:
+            installation_record_training(
+                application=application, by=by, topics=topics or [], confirmed_by_name=confirmed_by_name or ""
+            )
+        app = locked(application)
+        check(app, "complete_training", by=by)
+        visit = _booked(app)
+        _require_assigned(app, by, visit)
+        record = TrainingRecord.objects.filter(application=app).first()
+        if record is None:
+            raise ConditionsNotMet(
+                _("Training: record the training checklist, confirmed by the merchant, before completing the visit.")
+            )
+        fire(app, "complete_training", by=by, confirmed_by_merchant=record.confirmed_by_name)
+        if visit:
+            visit.status = AppointmentStatus.DONE
+            visit.completed_at = timezone.now()
+            visit.save(update_fields=["status", "completed_at"])
+        terminal_services.terminal_activate(application=app, by=by)
         notify(recipient=app.applicant, template="terminal.active", context={"reference": app.reference})
         return app

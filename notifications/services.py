@@ -109,3 +109,14 @@ def mark_failed(*, notification_id: int, error: str) -> None:
     Notification.objects.filter(pk=notification_id, status=DeliveryStatus.PENDING).update(
         status=DeliveryStatus.FAILED, last_error=error
     )
+
+
+def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:
+    """Mark a person's in-app messages read (all of them, or those given); returns how many changed.
+
+    Only the person's own unread rows are touched, so a second click changes nothing.
+    """
+    rows = Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)
+    if ids is not None:
+        rows = rows.filter(pk__in=list(ids))
+    return rows.update(read_at=timezone.now())

@@ -4,15 +4,16 @@ Used by `manage.py seed_demo` (and so by `make run`). Everything is keyed by fix
 references, so a second run finds it and changes nothing.
 """
 
+import hashlib
 import io
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import time
 
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
 from PIL import Image
 from stdnum import luhn
 from stdnum.cn import ric, uscc
@@ -23,7 +24,10 @@ from applications import services as app_services
 from applications.choices import BusinessType, Category, Province, Status, TerminalModel, TimeWindow
 from applications.models import MerchantApplication
 from installations import services as install_services
-from installations.models import TRAINING_TOPICS
+from installations.models import TRAINING_TOPICS, InstallerProfile
+from installations.selectors import free_slots
+from terminals import services as terminal_services
+from terminals.models import CommMode, Terminal, TerminalStatus
 from terminals.services import signin_record
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
@@ -139,9 +143,36 @@ def fill(app: MerchantApplication, applicant: User, seq: int) -> MerchantApplica
     return app
 
 
-def visit_time(days_ahead: int) -> datetime:
-    day = timezone.localdate() + timedelta(days=days_ahead)
-    return timezone.make_aware(datetime.combine(day, time(10, 0)))
+def ensure_installer_covers(installer: User, app: MerchantApplication, by: User) -> None:
+    """Give the demo's (or a test's) installer a profile whose area covers the application."""
+    address = app.installation_address()
+    profile = InstallerProfile.objects.filter(user=installer).prefetch_related("areas").first()
+    areas = [(a.province, a.city) for a in profile.areas.all()] if profile else []
+    if any(p == address["province"] and c in ("", address["city"]) for p, c in areas):
+        return
+    install_services.installer_profile_save(
+        installer=installer,
+        by=by,
+        areas=[*areas, (address["province"], "")],
+        working_days=profile.working_days if profile else [0, 1, 2, 3, 4, 5, 6],
+        day_starts=profile.day_starts if profile else time(8, 0),
+        day_ends=profile.day_ends if profile else time(20, 0),
+        visits_per_day=profile.visits_per_day if profile else 6,
+    )
+
+
+def demo_kcv(serial: str) -> str:
+    return hashlib.sha256(serial.encode()).hexdigest()[:6].upper()
+
+
+def stock_terminal(app: MerchantApplication, by: User) -> Terminal:
+    """A terminal of the model applied for, received into stock for this application's visit."""
+    serial = f"SN-{app.reference}"
+    terminal = Terminal.objects.filter(serial_number=serial).first()
+    if terminal is None:
+        data = f"serial_number,model,key_check_value\n{serial},{app.terminal_model},{demo_kcv(serial)}\n"
+        (terminal,) = terminal_services.terminal_import_csv(data=data.encode(), by=by)
+    return terminal
 
 
 def carry(
@@ -180,17 +211,37 @@ def carry(
             application=app, by=reviewer, reason="business", message="经营范围不符合要求。"
         )
     app = app_services.application_approve(application=app, by=reviewer, message="资料齐全。")
+    # Someone must serve the area for the applicant to be offered slots.
+    ensure_installer_covers(installer, app, reviewer)
     if target == Status.APPROVED:
         return app
-    install_services.installation_schedule(
-        application=app, by=applicant, installer=installer, starts_at=visit_time(1 + seq)
-    )
+    # Staff book for the installer given (an applicant's booking would pick the least busy one).
+    slot = free_slots(app, installer=installer, days=90)[0]
+    install_services.installation_schedule(application=app, by=reviewer, installer=installer, starts_at=slot.starts_at)
     app.refresh_from_db()
     if target == Status.INSTALLATION_SCHEDULED:
         return app
     app = install_services.installation_start(application=app, by=installer)
+    # On site: a terminal assigned and configured, waiting for its sign-in test.
+    terminal = stock_terminal(app, reviewer)
+    # No network here: the first sign-in test registers the terminal at the host.
+    terminal_services.terminal_assign(
+        application=app, by=installer, serial_number=terminal.serial_number, register_at_host=False
+    )
+    terminal.refresh_from_db()
+    install_services.visit_configure(
+        application=app,
+        by=installer,
+        tid=terminal.tid,
+        mid=app.merchant_id,
+        host=settings.ACQUIRER_HOST,
+        port=settings.ACQUIRER_PORT,
+        comm_mode=CommMode.ETHERNET,
+        key_check_value=terminal.key_check_value,
+    )
     if target == Status.CONFIGURING:
         return app
+    # Recorded rather than tested live, so that tests and the seed need no running host.
     signin_record(application=app, by=installer, response_code="00", detail="demo")
     app = install_services.installation_complete_configuration(application=app, by=installer)
     if target == Status.TRAINING:
@@ -224,4 +275,31 @@ def seed() -> list[DemoLogin]:
                 seq=seq,
                 filled=target != Status.DRAFT,  # the demo's draft is left for the applicant to fill in
             )
+    stock_demo_terminals(people["reviewer"])
     return [DemoLogin(role, email, DEMO_PASSWORD) for email, role, *_rest in PEOPLE]
+
+
+# Terminals in stock for the demo installer's visits: two of each model.
+DEMO_STOCK = [(f"DEMO-{model[:3].upper()}-{n}", model) for model in TerminalModel.values for n in (1, 2)]
+
+
+def stock_demo_terminals(by: User) -> None:
+    known = set(
+        Terminal.objects.filter(serial_number__in=[s for s, _m in DEMO_STOCK]).values_list("serial_number", flat=True)
+    )
+    rows = [f"{serial},{model},{demo_kcv(serial)}" for serial, model in DEMO_STOCK if serial not in known]
+    if rows:
+        data = "serial_number,model,key_check_value\n" + "\n".join(rows) + "\n"
+        terminal_services.terminal_import_csv(data=data.encode(), by=by)
+
+
+def register_demo_terminals() -> int | None:
+    """Tell a running acquirer host about the demo's terminals; None when it is not reachable."""
+    from terminals import host
+
+    if not host.is_reachable():
+        return None
+    terminals = Terminal.objects.filter(
+        status__in=[TerminalStatus.ASSIGNED, TerminalStatus.CONFIGURED, TerminalStatus.ACTIVE]
+    ).select_related("application")
+    return sum(terminal_services.terminal_register_at_host(terminal=t) for t in terminals)

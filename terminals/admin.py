@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import SignIn, Terminal, TerminalConfiguration
+from .models import SignIn, Terminal, TerminalConfiguration, TerminalEvent
 
 
 class ConfigurationInline(admin.TabularInline):
@@ -38,8 +38,27 @@ class SignInInline(admin.TabularInline):
         return super().get_queryset(request).select_related("by")
 
 
+class TerminalEventInline(admin.TabularInline):
+    model = TerminalEvent
+    extra = 0
+    can_delete = False
+    fields = ("at", "from_status", "to_status", "application", "by", "note")
+    readonly_fields = fields
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
 @admin.register(Terminal)
 class TerminalAdmin(admin.ModelAdmin):
+    inlines = [TerminalEventInline]
+    # Terminals change through the services (the import, the visit, the inventory page), which
+    # write the history: here they are only looked at.
+    readonly_fields = [f.name for f in Terminal._meta.fields]
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False  # terminals arrive through the CSV import, which writes their first history row
+
     list_display = ("serial_number", "model", "status", "application", "updated_at")
     list_filter = ("status", "model")
     search_fields = ("=serial_number", "=application__reference")

@@ -51,6 +51,17 @@ class Terminal(models.Model):
         related_name="terminals",
         verbose_name=_("assigned to"),
     )
+    key_check_value = models.CharField(
+        _("key check value (KCV)"),
+        max_length=6,
+        blank=True,
+        validators=[validate_kcv],
+        help_text=_("Of the key loaded in the warehouse; the key itself never reaches the portal."),
+    )
+    # The TID issued to this terminal, allocated at its first assignment and registered at the host.
+    tid = models.CharField(_("issued terminal ID (TID)"), max_length=8, unique=True, null=True, blank=True)
+    host_registered_at = models.DateTimeField(_("registered at the acquirer host"), null=True, blank=True)
+    host_registration_error = models.CharField(_("last registration error"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("received"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -126,3 +137,25 @@ class SignIn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.response_code} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class TerminalEvent(models.Model):
+    """One change of a terminal's state: its history, written by every service that moves it."""
+
+    terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=20, choices=TerminalStatus.choices, blank=True)
+    to_status = models.CharField(_("to"), max_length=20, choices=TerminalStatus.choices)
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("terminal event")
+        verbose_name_plural = _("terminal events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.terminal_id}: {self.from_status or '-'} → {self.to_status}"

@@ -1,9 +1,74 @@
+from django.db.models import Count, QuerySet
+from django.utils.translation import gettext as _
+
 from applications.models import MerchantApplication
 
-from .models import SignIn
+from .models import SignIn, Terminal, TerminalConfiguration, TerminalEvent, TerminalStatus
 
 
 def latest_signin_code(application: MerchantApplication) -> str:
-    """The response code of the application's last sign-in, or "" when none was tried."""
-    last = SignIn.objects.filter(application=application).order_by("-at", "-pk").first()
+    """The response code of the last sign-in with the current configuration, or "" when none.
+
+    A 00 obtained with an earlier configuration proves nothing about the one now on the terminal.
+    """
+    last = SignIn.objects.filter(application=application, configuration__is_current=True).order_by("-at", "-pk").first()
     return last.response_code if last else ""
+
+
+def current_configuration(application: MerchantApplication) -> TerminalConfiguration | None:
+    return TerminalConfiguration.objects.filter(application=application, is_current=True).first()
+
+
+def signins_of(application: MerchantApplication, limit: int = 10) -> list[SignIn]:
+    return list(
+        SignIn.objects.filter(application=application).select_related("configuration").order_by("-at", "-pk")[:limit]
+    )
+
+
+def signin_advice(code: str, *, issued_tid: str | None = None) -> str:
+    """What a response code means on site, and what to do about it."""
+    if code == "00":
+        return _(
+            "Approved: the host knows this terminal and merchant, and the key matches. Complete the configuration."
+        )
+    if code == "97":
+        hint = _(" The TID issued for this terminal is %s.") % issued_tid if issued_tid else ""
+        return (
+            _(
+                "Terminal not registered (无效终端): the host does not know this TID for this merchant. Check the TID typed on the terminal and here."
+            )
+            + hint
+        )
+    if code == "03":
+        return _(
+            "Invalid merchant (无效商户): the host does not know this MID or it is not active. Do not change the MID: call support."
+        )
+    if code == "A0":
+        return _(
+            "Key check failed: the KCV does not match the key loaded for this terminal. Read the KCV again on the terminal's key screen; if it differs from the work order, the terminal needs its key reloaded."
+        )
+    if code == "30":
+        return _("Format error: the host could not read the message. Report it to support.")
+    if code == "":
+        return _(
+            "No answer from the host: check the host address, the port and the terminal's network, then try again."
+        )
+    return _("The host answered %s: call support with this code.") % code
+
+
+def inventory(*, status: str = "", search: str = "") -> QuerySet[Terminal]:
+    terminals = Terminal.objects.select_related("application").order_by("serial_number")
+    if status in TerminalStatus.values:
+        terminals = terminals.filter(status=status)
+    if search:
+        terminals = terminals.filter(serial_number__icontains=search.strip())
+    return terminals
+
+
+def inventory_counts() -> dict[str, int]:
+    counts = dict(Terminal.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    return {value: counts.get(value, 0) for value in TerminalStatus.values}
+
+
+def history_of(terminal: Terminal) -> list[TerminalEvent]:
+    return list(terminal.events.select_related("by", "application").order_by("at", "pk"))

@@ -1,21 +1,464 @@
-"""Writes of the terminals context: sign-ins (and, later, inventory and configuration)."""
+"""Writes of the terminals context: inventory, assignment, configuration and sign-ins.
 
+Every change of a terminal's state goes through `_move`, which writes its history row.
+Refusals name the field and what is expected; nothing is written half-way.
+"""
+
+import csv
+import io
+import ipaddress
+import logging
 import re
+from dataclasses import dataclass
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role, has_role
-from applications.choices import Status
-from applications.errors import ConditionsNotMet, InvalidState, RoleRefused
+from accounts.roles import Role, has_role, is_staff_member
+from applications.choices import Status, TerminalModel
+from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from applications.models import MerchantApplication
+from applications.workflow import locked
 
-from .models import SignIn, SignInSource
+from . import host as acquirer
+from .models import CommMode, SignIn, SignInSource, Terminal, TerminalConfiguration, TerminalEvent, TerminalStatus
+
+logger = logging.getLogger(__name__)
+
+# Terminals that are with a merchant (or on their way): one at a time per application.
+WITH_MERCHANT = (TerminalStatus.ASSIGNED, TerminalStatus.CONFIGURED, TerminalStatus.ACTIVE)
+
+_SERIAL = re.compile(r"^[A-Z0-9][A-Z0-9-]{3,39}$")
+_HOSTNAME = re.compile(
+    r"^(?=.{1,253}$)([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$"
+)
+
+
+def _move(
+    terminal: Terminal, to: TerminalStatus, *, by: User, application: MerchantApplication | None, note: str = ""
+) -> None:
+    TerminalEvent.objects.create(
+        terminal=terminal, from_status=terminal.status, to_status=to, application=application, by=by, note=note
+    )
+    terminal.status = to
+    terminal.save(update_fields=["status", "application", "tid", "updated_at"])
+
+
+def _require_installer(by: User) -> None:
+    if not (by.is_superuser or has_role(by, Role.INSTALLER)):
+        raise RoleRefused(_("Only an installer or an administrator can do this."))
+
+
+def _require_configuring(app: MerchantApplication, what: str) -> None:
+    if app.status != Status.CONFIGURING:
+        raise InvalidState(
+            _(
+                "%(what)s only while the terminal is being configured (after check-in); application %(ref)s is “%(status)s”."
+            )
+            % {"what": what, "ref": app.reference, "status": app.get_status_display()}
+        )
+
+
+def current_terminal(application: MerchantApplication) -> Terminal | None:
+    return Terminal.objects.filter(application=application, status__in=WITH_MERCHANT).first()
+
+
+# --- Inventory ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RowError:
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return _("Line %(line)d, %(field)s: %(message)s") % {
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+        }
+
+
+class ImportRefused(ConditionsNotMet):
+    """The CSV has errors: nothing was imported. `rows` lists each, by line and column."""
+
+    def __init__(self, rows: list[RowError]) -> None:
+        self.rows = rows
+        super().__init__(
+            _("Nothing was imported: correct these lines and import the file again."), missing=[str(r) for r in rows]
+        )
+
+
+CSV_COLUMNS = ("serial_number", "model", "key_check_value")
+
+
+def terminal_import_csv(*, data: bytes, by: User) -> list[Terminal]:
+    """Receive terminals into stock from a CSV (serial_number, model, key_check_value).
+
+    All or nothing: one bad line and no terminal is imported, so a corrected file can
+    simply be imported again.
+    """
+    if not is_staff_member(by):
+        raise RoleRefused(_("Only staff can import terminals."))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise ImportRefused([RowError(1, _("file"), _("the file must be UTF-8 text (CSV)."))]) from exc
+    reader = csv.DictReader(io.StringIO(text))
+    header = [h.strip() for h in (reader.fieldnames or [])]
+    missing = [c for c in CSV_COLUMNS if c not in header]
+    if missing:
+        raise ImportRefused(
+            [
+                RowError(
+                    1,
+                    _("header"),
+                    _("the first line must name the columns %(expected)s; missing: %(missing)s")
+                    % {"expected": ", ".join(CSV_COLUMNS), "missing": ", ".join(missing)},
+                )
+            ]
+        )
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
+    rows: list[tuple[int, str, str, str]] = []
+    for line, raw in enumerate(reader, start=2):
+        row = {(k or "").strip(): (v or "").strip() for k, v in raw.items() if k}
+        if not any(row.values()):
+            continue
+        serial = row.get("serial_number", "").upper()
+        model = row.get("model", "").lower()
+        kcv = row.get("key_check_value", "").upper()
+        if not _SERIAL.match(serial):
+            errors.append(
+                RowError(line, "serial_number", _("expected 4 to 40 letters, digits or dashes, got “%s”.") % serial)
+            )
+        elif serial in seen:
+            errors.append(
+                RowError(
+                    line,
+                    "serial_number",
+                    _("%(serial)s is already on line %(line)d of this file.")
+                    % {"serial": serial, "line": seen[serial]},
+                )
+            )
+        else:
+            seen[serial] = line
+        if model not in TerminalModel.values:
+            errors.append(
+                RowError(
+                    line,
+                    "model",
+                    _("expected one of %(models)s, got “%(got)s”.")
+                    % {"models": ", ".join(TerminalModel.values), "got": model},
+                )
+            )
+        if not re.fullmatch(r"[0-9A-F]{6}", kcv):
+            errors.append(
+                RowError(
+                    line, "key_check_value", _("expected 6 hexadecimal characters (the check value, never the key).")
+                )
+            )
+        rows.append((line, serial, model, kcv))
+    known = set(Terminal.objects.filter(serial_number__in=list(seen)).values_list("serial_number", flat=True))
+    errors.extend(
+        RowError(line, "serial_number", _("%s is already in the inventory.") % serial)
+        for line, serial, _model, _kcv in rows
+        if serial in known and seen.get(serial) == line
+    )
+    if not rows and not errors:
+        errors.append(RowError(2, _("file"), _("the file has no terminals after the header line.")))
+    if errors:
+        raise ImportRefused(sorted(errors, key=lambda e: e.line))
+    try:
+        with transaction.atomic():
+            created = []
+            for _line, serial, model, kcv in rows:
+                terminal = Terminal.objects.create(serial_number=serial, model=model, key_check_value=kcv)
+                TerminalEvent.objects.create(
+                    terminal=terminal, to_status=TerminalStatus.IN_STOCK, by=by, note=_("Imported from CSV")
+                )
+                created.append(terminal)
+            return created
+    except IntegrityError as exc:
+        raise Conflict(
+            _("Someone imported some of these serial numbers meanwhile: nothing was imported, try again.")
+        ) from exc
+
+
+def terminal_set_status(*, terminal: Terminal, by: User, status: TerminalStatus, note: str) -> Terminal:
+    """Staff mark a terminal in stock as faulty or retired, or a repaired one back in stock."""
+    if not is_staff_member(by):
+        raise RoleRefused(_("Only staff can change a terminal's state."))
+    allowed = {
+        TerminalStatus.IN_STOCK: (TerminalStatus.FAULTY, TerminalStatus.RETIRED),
+        TerminalStatus.FAULTY: (TerminalStatus.IN_STOCK, TerminalStatus.RETIRED),
+    }
+    with transaction.atomic():
+        fresh = Terminal.objects.select_for_update().get(pk=terminal.pk)
+        if status not in allowed.get(fresh.status, ()):
+            raise InvalidState(
+                _("Terminal %(serial)s is “%(status)s”: it cannot be marked “%(to)s” here.")
+                % {
+                    "serial": fresh.serial_number,
+                    "status": fresh.get_status_display(),
+                    "to": TerminalStatus(status).label,
+                }
+            )
+        if not note.strip():
+            raise ConditionsNotMet(_("This action needs:"), missing=[_("a note saying why")])
+        _move(fresh, status, by=by, application=None, note=note.strip()[:200])
+        return fresh
+
+
+# --- The visit: assign, configure, sign in -------------------------------------------------
+
+
+def _issue_tid(terminal: Terminal) -> str:
+    # Derived from the row's key: unique without a search, stable if the terminal is reassigned.
+    return f"{10_000_000 + terminal.pk:08d}"[-8:]
+
+
+def terminal_assign(
+    *, application: MerchantApplication, by: User, serial_number: str, register_at_host: bool = True
+) -> Terminal:
+    """The installer takes a terminal from stock for this merchant; the host learns its TID."""
+    _require_installer(by)
+    serial = (serial_number or "").strip().upper()
+    with transaction.atomic():
+        app = locked(application)
+        _require_configuring(app, _("A terminal is assigned"))
+        held = current_terminal(app)
+        if held is not None:
+            raise ConditionsNotMet(
+                _(
+                    "Serial number: terminal %(serial)s is already assigned to application %(ref)s; release it first to use another."
+                )
+                % {"serial": held.serial_number, "ref": app.reference}
+            )
+        if not serial:
+            raise ConditionsNotMet(_("Serial number: enter the serial number printed on the terminal's label."))
+        terminal = Terminal.objects.select_for_update().filter(serial_number=serial).first()
+        if terminal is None:
+            raise ConditionsNotMet(
+                _("Serial number: no terminal %s in the inventory. Check the label on the back of the terminal.")
+                % serial
+            )
+        if terminal.status != TerminalStatus.IN_STOCK:
+            raise ConditionsNotMet(
+                _("Serial number: terminal %(serial)s is “%(status)s”, not in stock; take another one.")
+                % {"serial": serial, "status": terminal.get_status_display()}
+            )
+        if terminal.model != app.terminal_model:
+            raise ConditionsNotMet(
+                _("Serial number: terminal %(serial)s is a “%(model)s”; the merchant applied for a “%(wanted)s”.")
+                % {"serial": serial, "model": terminal.get_model_display(), "wanted": app.get_terminal_model_display()}
+            )
+        terminal.application = app
+        terminal.tid = terminal.tid or _issue_tid(terminal)
+        _move(terminal, TerminalStatus.ASSIGNED, by=by, application=app)
+    if register_at_host:
+        terminal_register_at_host(terminal=terminal)
+    return terminal
+
+
+def terminal_register_at_host(*, terminal: Terminal) -> bool:
+    """Tell the host about the terminal's TID (and its merchant, if the host does not know it).
+
+    Best effort: the assignment stands if the host's management API cannot be reached;
+    the row keeps the error, and the next sign-in test tries again.
+    """
+    app = terminal.application
+    if app is None or not app.merchant_id or not terminal.tid or not terminal.key_check_value:
+        return False
+    try:
+        # A merchant the host already knows keeps the host's state (e.g. deactivated).
+        if not acquirer.is_merchant_registered(app.merchant_id):
+            acquirer.register_merchant(app.merchant_id)
+        acquirer.register_terminal(tid=terminal.tid, mid=app.merchant_id, kcv=terminal.key_check_value)
+    except acquirer.RegistrationFailed as exc:
+        logger.warning("terminal %s not registered at the host: %s", terminal.serial_number, exc)
+        Terminal.objects.filter(pk=terminal.pk).update(host_registration_error=str(exc)[:200])
+        terminal.host_registration_error = str(exc)[:200]
+        return False
+    now = timezone.now()
+    Terminal.objects.filter(pk=terminal.pk).update(host_registered_at=now, host_registration_error="")
+    terminal.host_registered_at, terminal.host_registration_error = now, ""
+    return True
+
+
+def terminal_release(*, application: MerchantApplication, by: User, faulty: bool = False, note: str = "") -> Terminal:
+    """Take the assigned terminal back (wrong one, or broken): to stock, or aside as faulty."""
+    _require_installer(by)
+    with transaction.atomic():
+        app = locked(application)
+        _require_configuring(app, _("A terminal is released"))
+        terminal = current_terminal(app)
+        if terminal is None:
+            raise ConditionsNotMet(_("Serial number: no terminal is assigned to application %s.") % app.reference)
+        terminal = Terminal.objects.select_for_update().get(pk=terminal.pk)
+        TerminalConfiguration.objects.filter(application=app, is_current=True).update(is_current=False)
+        terminal.application = None
+        _move(
+            terminal,
+            TerminalStatus.FAULTY if faulty else TerminalStatus.IN_STOCK,
+            by=by,
+            application=app,
+            note=note.strip()[:200],
+        )
+        return terminal
+
+
+def validate_host(value: str) -> str:
+    value = (value or "").strip()
+    try:
+        return str(ipaddress.ip_address(value))
+    except ValueError:
+        pass
+    if _HOSTNAME.match(value) and not value.replace(".", "").isdigit():
+        return value.lower()
+    raise ValidationError(
+        _("Expected an IP address such as 10.1.2.3 or a host name such as pos.acquirer.cn."), code="host_format"
+    )
+
+
+def clean_configuration(
+    *, app: MerchantApplication, tid: str, mid: str, host: str, port: object, comm_mode: str, key_check_value: str
+) -> dict[str, object]:
+    """Check every field of a configuration; raise a ValidationError naming each wrong field."""
+    errors: dict[str, str] = {}
+    values: dict[str, object] = {}
+    tid = (tid or "").strip().upper()
+    if not re.fullmatch(r"[0-9A-Z]{8}", tid):
+        errors["tid"] = _("Terminal ID (TID): expected exactly 8 digits or capital letters.")
+    elif TerminalConfiguration.objects.filter(tid=tid, is_current=True).exclude(application=app).exists():
+        errors["tid"] = _("Terminal ID (TID): %s is already used by another merchant's terminal.") % tid
+    values["tid"] = tid
+    mid = re.sub(r"\s", "", mid or "")
+    if not re.fullmatch(r"\d{15}", mid):
+        errors["mid"] = _("Merchant ID (MID): expected exactly 15 digits.")
+    elif mid != app.merchant_id:
+        errors["mid"] = (
+            _("Merchant ID (MID): expected the MID issued to this merchant at approval, %s.") % app.merchant_id
+        )
+    values["mid"] = mid
+    try:
+        values["host"] = validate_host(host)
+    except ValidationError as exc:
+        errors["host"] = _("Host address: %s") % exc.messages[0]
+    try:
+        port_number = int(str(port).strip())
+        if not 1 <= port_number <= 65535:
+            raise ValueError
+        values["port"] = port_number
+    except (TypeError, ValueError):
+        errors["port"] = _("Port: expected a whole number from 1 to 65535.")
+    if comm_mode not in CommMode.values:
+        errors["comm_mode"] = _("Communication mode: choose one of %s.") % ", ".join(
+            str(label) for label in CommMode.labels
+        )
+    values["comm_mode"] = comm_mode
+    kcv = (key_check_value or "").strip().upper()
+    if len(kcv) > 6:
+        # Longer than a check value: probably the key itself. Never echo it back.
+        errors["key_check_value"] = _(
+            "Key check value (KCV): that is too long to be a check value. Never enter the key itself: enter the 6-character KCV the terminal shows."
+        )
+    elif not re.fullmatch(r"[0-9A-F]{6}", kcv):
+        errors["key_check_value"] = _("Key check value (KCV): expected 6 hexadecimal characters (0-9, A-F).")
+    values["key_check_value"] = kcv
+    if errors:
+        raise ValidationError(errors)
+    return values
+
+
+def terminal_configure(
+    *,
+    application: MerchantApplication,
+    by: User,
+    tid: str,
+    mid: str,
+    host: str,
+    port: object,
+    comm_mode: str,
+    key_check_value: str,
+) -> TerminalConfiguration:
+    """Record what the installer set on the terminal. The previous configuration is kept, not current."""
+    _require_installer(by)
+    with transaction.atomic():
+        app = locked(application)
+        _require_configuring(app, _("A terminal is configured"))
+        terminal = current_terminal(app)
+        if terminal is None:
+            raise ConditionsNotMet(_("Terminal: assign a terminal by its serial number before configuring it."))
+        values = clean_configuration(
+            app=app, tid=tid, mid=mid, host=host, port=port, comm_mode=comm_mode, key_check_value=key_check_value
+        )
+        TerminalConfiguration.objects.filter(application=app, is_current=True).update(is_current=False)
+        try:
+            with transaction.atomic():
+                return TerminalConfiguration.objects.create(
+                    application=app, terminal=terminal, configured_by=by, is_current=True, **values
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"tid": _("Terminal ID (TID): %s was just taken by another merchant's terminal.") % values["tid"]}
+            ) from exc
+
+
+def signin_test(*, application: MerchantApplication, by: User, timeout: float = acquirer.DEFAULT_TIMEOUT) -> SignIn:
+    """Sign the terminal in at the acquirer host with its current configuration, and record the answer.
+
+    The network exchange happens outside any transaction (no lock held while waiting);
+    the answer is recorded only if the configuration is still the current one.
+    """
+    _require_installer(by)
+    app = MerchantApplication.objects.get(pk=application.pk)
+    _require_configuring(app, _("A sign-in is tested"))
+    config = TerminalConfiguration.objects.filter(application=app, is_current=True).select_related("terminal").first()
+    if config is None:
+        raise ConditionsNotMet(_("Configuration: save the terminal's configuration before testing the sign-in."))
+    if config.terminal and config.terminal.host_registered_at is None:
+        terminal_register_at_host(terminal=config.terminal)
+    known = acquirer.signin_endpoints()
+    try:
+        if (config.host, config.port) not in known:
+            # The portal connects only to the acquirer's own hosts: a mistyped address would not
+            # reach the host from the terminal either, and the portal is no port scanner.
+            raise acquirer.HostUnreachable(
+                _("%(host)s:%(port)s is not an address of the acquirer host (expected %(known)s).")
+                % {
+                    "host": config.host,
+                    "port": config.port,
+                    "known": ", ".join(f"{h}:{p}" for h, p in known),
+                }
+            )
+        answer = acquirer.sign_in(
+            host=config.host,
+            port=config.port,
+            tid=config.tid,
+            mid=config.mid,
+            kcv=config.key_check_value,
+            timeout=timeout,
+        )
+        code, detail = answer.response_code, ""
+    except acquirer.HostUnreachable as exc:
+        code, detail = "", str(exc)[:200]
+    with transaction.atomic():
+        fresh = locked(app)
+        _require_configuring(fresh, _("A sign-in is tested"))
+        if not TerminalConfiguration.objects.filter(pk=config.pk, is_current=True).exists():
+            raise Conflict(_("The configuration changed while the sign-in ran: test the sign-in again."))
+        return SignIn.objects.create(
+            application=fresh, configuration=config, response_code=code, source=SignInSource.HOST, by=by, detail=detail
+        )
 
 
 def signin_record(*, application: MerchantApplication, by: User, response_code: str, detail: str = "") -> SignIn:
-    """Record a sign-in result reported by staff (before the live host test exists)."""
+    """Record a sign-in the terminal made over a network the portal cannot reach (the admin's fallback)."""
     if not (by.is_superuser or has_role(by, Role.INSTALLER)):
         raise RoleRefused(_("Only an installer or an administrator can record a sign-in."))
     code = (response_code or "").strip().upper()
@@ -30,11 +473,31 @@ def signin_record(*, application: MerchantApplication, by: User, response_code: 
                 _("A sign-in is recorded while the terminal is being configured; application %(ref)s is “%(status)s”.")
                 % {"ref": app.reference, "status": app.get_status_display()}
             )
+        config = app.configurations.filter(is_current=True).first()
+        if config is None:
+            raise ConditionsNotMet(_("Configuration: save the terminal's configuration before recording a sign-in."))
         return SignIn.objects.create(
             application=app,
-            configuration=app.configurations.filter(is_current=True).first(),
+            configuration=config,
             response_code=code,
             source=SignInSource.RECORDED,
             by=by,
             detail=detail,
         )
+
+
+# --- Called by the visit's services (installations), inside their transaction ---------------
+
+
+def terminal_mark_configured(*, application: MerchantApplication, by: User) -> Terminal | None:
+    terminal = current_terminal(application)
+    if terminal is not None and terminal.status == TerminalStatus.ASSIGNED:
+        _move(terminal, TerminalStatus.CONFIGURED, by=by, application=application, note=_("Sign-in answered 00"))
+    return terminal
+
+
+def terminal_activate(*, application: MerchantApplication, by: User) -> Terminal | None:
+    terminal = current_terminal(application)
+    if terminal is not None and terminal.status != TerminalStatus.ACTIVE:
+        _move(terminal, TerminalStatus.ACTIVE, by=by, application=application, note=_("Merchant trained"))
+    return terminal

@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "terminals"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("", views.inventory_list, name="inventory"),
+    path("import/", views.inventory_import, name="import"),
+    path("<str:serial_number>/", views.terminal_detail, name="terminal"),
+]

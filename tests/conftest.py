@@ -142,6 +142,14 @@ def _english_by_default(client):
 
 
 @pytest.fixture(autouse=True)
+def _no_acquirer_host_by_default(settings):
+    """No test talks to a simulator a developer happens to run (make run): port 9 refuses.
+    Tests that need a host start their own and point these settings at it."""
+    settings.ACQUIRER_HOST, settings.ACQUIRER_PORT = "127.0.0.1", 9
+    settings.ACQUIRER_ADMIN_URL = "http://127.0.0.1:9"
+
+
+@pytest.fixture(autouse=True)
 def _private_media(settings, tmp_path):
     """Uploaded files of a test go to its own folder, never the project's."""
     settings.STORAGES = {

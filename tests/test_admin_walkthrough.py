@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from applications.choices import Status
 from applications.models import MerchantApplication
-from support.demo import demo_png, fill
+from support.demo import demo_png, ensure_installer_covers, fill, stock_terminal
+from terminals.models import Terminal
 from tests.conftest import PASSWORD, history_of
 
 
@@ -23,10 +24,13 @@ def admin_client_(client, admin_user):
     return client
 
 
-def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, applicant, installer):
+def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, applicant, installer, admin_user):
     client = admin_client_
     draft = MerchantApplication.objects.create(applicant=applicant)
     fill(draft, applicant, seq=7)
+    filled = MerchantApplication.objects.get(pk=draft.pk)
+    ensure_installer_covers(installer, filled, admin_user)  # Beijing, every day 8:00-20:00
+    terminal = stock_terminal(filled, admin_user)
 
     change = client.get(reverse("admin:applications_merchantapplication_change", args=[draft.pk]))
     assert change.status_code == 200
@@ -44,6 +48,18 @@ def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, 
             },
         ),
         ("start_installation", {}),
+        ("assign_terminal", {"serial_number": terminal.serial_number}),
+        (
+            "configure_terminal",
+            lambda: {
+                "tid": Terminal.objects.get(pk=terminal.pk).tid,
+                "mid": MerchantApplication.objects.get(pk=draft.pk).merchant_id,
+                "host": "127.0.0.1",
+                "port": "5800",
+                "comm_mode": "ethernet",
+                "key_check_value": terminal.key_check_value,
+            },
+        ),
         ("record_signin", {"response_code": "00", "detail": "tested on site"}),
         ("complete_configuration", {}),
         (
@@ -52,7 +68,7 @@ def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, 
         ),
     ]
     for action, data in steps:
-        response = act(client, draft, action, data)
+        response = act(client, draft, action, data() if callable(data) else data)
         assert response.status_code == 200
         assert b"errornote" not in response.content and b'class="error"' not in response.content, action
 

@@ -11,6 +11,7 @@ from applications.errors import ConditionsNotMet, Conflict, RoleRefused
 from applications.models import ConsentRecord
 from installations import services as inst
 from installations.models import InstallationAppointment, TrainingRecord
+from installations.selectors import free_slots
 from terminals.services import signin_record
 
 
@@ -208,15 +209,15 @@ def test_it_refuses_a_visit_in_the_past(applicant, installer, application_in, sn
     assert not InstallationAppointment.objects.filter(application=approved).exists()
 
 
-def test_it_refuses_to_book_an_installer_slot_twice(applicant, other_applicant, installer, application_in, snapshot):
+def test_it_refuses_to_book_an_installer_slot_twice(reviewer, other_applicant, installer, application_in, snapshot):
     first = application_in(Status.APPROVED)
     second = application_in(Status.APPROVED, owner=other_applicant)
-    when = (timezone.now() + timedelta(days=20)).replace(minute=0, second=0, microsecond=0)
-    inst.installation_schedule(application=first, by=applicant, installer=installer, starts_at=when)
+    when = free_slots(first, installer=installer, days=30)[-1].starts_at  # staff may book beyond 14 days
+    inst.installation_schedule(application=first, by=reviewer, installer=installer, starts_at=when)
     before = snapshot(second)
 
     with pytest.raises(Conflict) as refusal:
-        inst.installation_schedule(application=second, by=other_applicant, installer=installer, starts_at=when)
+        inst.installation_schedule(application=second, by=reviewer, installer=installer, starts_at=when)
 
     assert "already booked" in refusal.value.message
     before.assert_unchanged()

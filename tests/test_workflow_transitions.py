@@ -13,12 +13,18 @@ from applications.choices import Status
 from applications.errors import InvalidState, RoleRefused
 from installations import services as inst
 from installations.models import TRAINING_TOPICS
+from installations.selectors import free_slots
 from terminals.services import signin_record
 from tests.conftest import history_of
 
 
 def _future(days: int) -> timezone.datetime:
     return (timezone.now() + timedelta(days=days)).replace(hour=10, minute=0, second=0, microsecond=0)
+
+
+def _first_free_slot(application) -> timezone.datetime:
+    slots = free_slots(application)  # none before approval: no installer covers the area yet
+    return slots[0].starts_at if slots else _future(3)
 
 
 @dataclass(frozen=True)
@@ -70,7 +76,7 @@ CASES: dict[str, Case] = {
     ),
     "schedule_installation": Case(
         (Status.APPROVED,), Status.INSTALLATION_SCHEDULED, "applicant", "other_applicant",
-        lambda a, by, p: inst.installation_schedule(application=a, by=by, installer=p["other_installer"], starts_at=_future(30)),
+        lambda a, by, p: inst.installation_schedule(application=a, by=by, starts_at=_first_free_slot(a)),
     ),
     "reschedule": Case(
         (Status.INSTALLATION_SCHEDULED,), None, "support", "other_applicant",

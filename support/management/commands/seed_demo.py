@@ -1,6 +1,7 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from support.demo import seed
+from support.demo import register_demo_terminals, seed
 
 
 class Command(BaseCommand):
@@ -11,3 +12,11 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password for all shown):"))
         for login in logins:
             self.stdout.write(f"  {login.role:<14} {login.email:<34} {login.password}")
+        registered = register_demo_terminals()
+        if registered is None:
+            self.stdout.write(
+                f"Acquirer host not reachable at {settings.ACQUIRER_ADMIN_URL}: demo terminals not registered now; "
+                "each is registered at its first sign-in test."
+            )
+        else:
+            self.stdout.write(f"Registered {registered} demo terminal(s) at the acquirer host.")

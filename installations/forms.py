@@ -1,0 +1,71 @@
+"""Forms of the visit and the booking: they convert input; the services judge it."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from terminals.models import CommMode
+
+from .models import TRAINING_TOPICS
+
+
+class AssignTerminalForm(forms.Form):
+    serial_number = forms.CharField(
+        label=_("Serial number (on the terminal's label)"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )
+
+
+class ReleaseTerminalForm(forms.Form):
+    faulty = forms.BooleanField(label=_("The terminal is faulty (set it aside)"), required=False)
+    note = forms.CharField(label=_("Why"), max_length=200, required=False)
+
+
+class ConfigurationForm(forms.Form):
+    tid = forms.CharField(
+        label=_("Terminal ID (TID)"),
+        max_length=20,
+        help_text=_("8 digits or capital letters, as typed on the terminal."),
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    mid = forms.CharField(
+        label=_("Merchant ID (MID)"),
+        max_length=30,
+        help_text=_("15 digits, issued at approval."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    host = forms.CharField(
+        label=_("Acquirer host address"),
+        max_length=255,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "none"}),
+    )
+    port = forms.CharField(label=_("Port"), max_length=10, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    comm_mode = forms.ChoiceField(label=_("Communication mode"), choices=CommMode.choices)
+    key_check_value = forms.CharField(
+        label=_("Key check value (KCV)"),
+        max_length=64,
+        help_text=_("The 6 characters the terminal shows for its key. Never enter the key itself."),
+        widget=forms.TextInput(
+            attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false", "maxlength": "6"}
+        ),
+    )
+
+
+class TrainingForm(forms.Form):
+    topics = forms.MultipleChoiceField(
+        label=_("Shown to the merchant"), choices=TRAINING_TOPICS, widget=forms.CheckboxSelectMultiple, required=False
+    )
+    confirmed_by_name = forms.CharField(
+        label=_("Merchant's name, typed by the merchant"),
+        max_length=100,
+        required=False,
+        help_text=_("Hand the phone to the merchant: they type their own name to confirm the training."),
+    )
+
+
+class SlotForm(forms.Form):
+    """The slot an applicant picks: one of those offered (the service checks it is still free)."""
+
+    starts_at = forms.DateTimeField(
+        label=_("Visit time"), input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"]
+    )
