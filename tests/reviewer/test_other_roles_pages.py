@@ -37,7 +37,7 @@ def other_roles_pages() -> list[tuple[str, str]]:
 
 
 def _fill(route: str, reference: str) -> str | None:
-    path = re.sub(r"<str:reference>|<reference>|<slug:reference>", reference, route)
+    path = re.sub(r"<(?:\w+:)?reference>", reference, route)
     path = re.sub(r"<int:\w+>", "1", path)
     path = re.sub(r"<(?:str|slug|uuid|path):\w+>", "x", path)
     return None if "<" in path or "^" in path else "/" + path
