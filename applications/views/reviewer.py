@@ -198,10 +198,10 @@ def _csv_rows(
          first, last, email) = row  # fmt: skip
         writer.writerow(
             [
-                ref, statuses.get(status, status), _local(submitted, tz), _local(changed, tz), name,
-                mask_id_number(id_number), mask_mobile(mobile), types.get(btype, btype), bname,
-                provinces.get(province, province), city, bank, mask_card(card),
-                f"{first} {last}".strip() or (email or ""),
+                ref, statuses.get(status, status), _local(submitted, tz), _local(changed, tz), _cell(name),
+                mask_id_number(id_number), _cell(mask_mobile(mobile)), types.get(btype, btype), _cell(bname),
+                provinces.get(province, province), _cell(city), _cell(bank), mask_card(card),
+                _cell(f"{first} {last}".strip() or (email or "")),
             ]
         )  # fmt: skip
         if i % 1000 == 0:
@@ -209,6 +209,14 @@ def _csv_rows(
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Text typed by applicants, made inert for spreadsheets: a leading = + - @ would start a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def _local(value: datetime | None, tz: tzinfo) -> str:

@@ -54,3 +54,11 @@ def test_it_is_written_in_the_language_of_the_request(reviewer_client, applicant
     assert row["申请编号"] == app.reference
     assert row["状态"] == "审核中" and row["省份"] == "广东"
     assert row["审核人"] == str(reviewer)
+
+
+def test_text_typed_by_applicants_cannot_run_as_a_spreadsheet_formula(reviewer_client, applicant):
+    (app,) = bulk_applications(applicant, 1)
+    MerchantApplication.objects.filter(pk=app.pk).update(business_name='=HYPERLINK("http://evil.example","x")')
+    (row,) = rows_of(reviewer_client.get(EXPORT))
+    assert row["Business name"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["Mobile"].startswith("'+86")
