@@ -74,12 +74,16 @@ def main() -> None:
     total = MerchantApplication.objects.count()
     print(f"database: {connection.vendor} {connection.settings_dict.get('NAME')}, applications: {total}")
 
+    oldest_unassigned = (
+        MerchantApplication.objects.filter(status="submitted").order_by("status_changed_at", "id").first().reference
+    )
     pages = [
         ("trivial page (home, logged in)", "/", None),
         ("queue: Unassigned (default)", "/applications/review/", None),
         ("queue: All", "/applications/review/?tab=all", None),
         ("queue: All, Guangdong, over SLA", "/applications/review/?tab=all&province=44&age=sla", None),
         ("queue: search by name", "/applications/review/?tab=all&q=%E7%8E%8B%E4%BC%9F", None),
+        ("review page (oldest unassigned)", f"/applications/review/{oldest_unassigned}/", None),
         ("dashboard (warm: figures cached)", "/installations/dashboard/", None),
         ("dashboard (cold: recomputed)", "/installations/dashboard/", cache.clear),
         ("admin changelist", "/admin/applications/merchantapplication/", None),
