@@ -339,6 +339,7 @@ def installation_start(*, application: MerchantApplication, by: User) -> Merchan
         if visit:
             visit.checked_in_at = timezone.now()
             visit.save(update_fields=["checked_in_at"])
+        notify(recipient=app.applicant, template="installation.started", context={"reference": app.reference})
         return app
 
 
@@ -372,6 +373,7 @@ def installation_complete_configuration(*, application: MerchantApplication, by:
         _require_assigned(app, by)
         fire(app, "complete_configuration", by=by, signin_code=latest_signin_code(app))
         terminal_services.terminal_mark_configured(application=app, by=by)
+        notify(recipient=app.applicant, template="installation.configured", context={"reference": app.reference})
         return app
 
 

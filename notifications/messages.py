@@ -1,6 +1,9 @@
 """Message templates: a code, a subject and a body, translated, rendered in the
 recipient's language. Workflow code names a template code and gives a context;
 it never builds text itself.
+
+Each template also says on which channels it goes by default: what needs the person
+to act soon (a decision, a visit) goes by SMS too, the rest by in-app and email.
 """
 
 from dataclasses import dataclass
@@ -8,14 +11,21 @@ from dataclasses import dataclass
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .models import Channel
+
+IN_APP_AND_EMAIL = (Channel.IN_APP, Channel.EMAIL)
+URGENT = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
+
 
 @dataclass(frozen=True)
 class MessageTemplate:
     subject: str
     body: str
+    channels: tuple[Channel, ...] = IN_APP_AND_EMAIL
 
 
 TEMPLATES: dict[str, MessageTemplate] = {
+    # --- To the applicant: their application ------------------------------------------
     "application.submitted": MessageTemplate(
         _("Application {reference} received"),
         _("We have received your application {reference}. A reviewer will look at it shortly."),
@@ -29,6 +39,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _(
             "Your application {reference} is approved. Your merchant ID is {merchant_id}. Book your installation visit now."
         ),
+        URGENT,
     ),
     "application.rejected": MessageTemplate(
         _("Application {reference} was not approved"),
@@ -37,23 +48,71 @@ TEMPLATES: dict[str, MessageTemplate] = {
     "application.changes_requested": MessageTemplate(
         _("Application {reference}: changes requested"),
         _("Please correct your application {reference}: {message}"),
+        URGENT,
     ),
     "application.withdrawn": MessageTemplate(
         _("Application {reference} withdrawn"),
         _("Your application {reference} has been withdrawn."),
     ),
+    "application.idle_draft": MessageTemplate(
+        _("Your application {reference} is waiting for you"),
+        _(
+            "Your draft application {reference} has not changed for {days} days. Finish it and submit it so that we can review it."
+        ),
+    ),
+    "application.idle_changes": MessageTemplate(
+        _("Application {reference}: we are still waiting for your changes"),
+        _(
+            "We asked you to correct application {reference} {days} days ago: {message} Please make the changes and submit it again."
+        ),
+        URGENT,
+    ),
+    # --- To reviewers -------------------------------------------------------------------
+    "review.sla_breached": MessageTemplate(
+        _("Application {reference} has waited more than {hours} hours"),
+        _(
+            "Application {reference} was submitted on {submitted} and has waited longer than the {hours}-hour review target. Please review it now."
+        ),
+    ),
+    # --- Installation visits: applicant and installer ------------------------------------
     "installation.scheduled": MessageTemplate(
         _("Installation visit booked for {reference}"),
         _("Your installation visit is booked for {when}."),
+        URGENT,
     ),
     "installation.assigned": MessageTemplate(
         _("New installation visit {reference}"),
         _("You have a new installation visit on {when} at {address}."),
+        URGENT,
     ),
     "installation.cancelled": MessageTemplate(
         _("Installation visit cancelled for {reference}"),
         _("The installation visit for {reference} on {when} is cancelled."),
+        URGENT,
     ),
+    "installation.started": MessageTemplate(
+        _("Your terminal is being installed"),
+        _("The installer has started to set up the terminal for application {reference}."),
+    ),
+    "installation.configured": MessageTemplate(
+        _("Your terminal is configured"),
+        _(
+            "The terminal for application {reference} is configured and signed in to the bank. The installer will now show you how to use it."
+        ),
+    ),
+    "visit.reminder": MessageTemplate(
+        _("Reminder: installation visit for {reference}"),
+        _(
+            "Your installation visit is on {when} at {address}. Please be there with your ID card and the bank card for settlement."
+        ),
+        URGENT,
+    ),
+    "visit.reminder_installer": MessageTemplate(
+        _("Reminder: visit {reference} on {when}"),
+        _("You visit the merchant of application {reference} on {when} at {address}."),
+        URGENT,
+    ),
+    # --- The terminal ----------------------------------------------------------------
     "terminal.active": MessageTemplate(
         _("Your terminal is live"),
         _("Your terminal for application {reference} is now active. Happy trading!"),
@@ -61,16 +120,32 @@ TEMPLATES: dict[str, MessageTemplate] = {
     "terminal.suspended": MessageTemplate(
         _("Your terminal is suspended"),
         _("The terminal for application {reference} has been suspended: {message}"),
+        URGENT,
     ),
     "terminal.reinstated": MessageTemplate(
         _("Your terminal is active again"),
         _("The terminal for application {reference} is active again."),
+    ),
+    # --- To staff --------------------------------------------------------------------
+    "staff.digest": MessageTemplate(
+        _("POS Portal daily digest, {date}"),
+        _(
+            "Waiting for a reviewer: {submitted}. In review: {in_review}. "
+            "Waiting longer than the review target: {overdue}. "
+            "Waiting for the applicant's changes: {changes_requested}. Installation visits today: {visits_today}. "
+            "Notifications that failed in the last day: {failed}."
+        ),
     ),
 }
 
 
 class TemplateError(Exception):
     """A template code is unknown or its context lacks a value it needs."""
+
+
+def channels_for(template: str) -> tuple[Channel, ...]:
+    message = TEMPLATES.get(template)
+    return message.channels if message else IN_APP_AND_EMAIL
 
 
 def render(template: str, context: dict, language: str) -> tuple[str, str]:
@@ -82,5 +157,5 @@ def render(template: str, context: dict, language: str) -> tuple[str, str]:
     with translation.override(language):
         try:
             return str(message.subject).format(**context), str(message.body).format(**context)
-        except (KeyError, IndexError, ValueError) as exc:
+        except (KeyError, IndexError, ValueError, AttributeError) as exc:
             raise TemplateError(f"template {template!r} cannot be rendered: {exc!r}") from exc

@@ -38,6 +38,9 @@ class Notification(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    # Names what a periodic job reminded someone of ("idle:42:<since>"): the job may run
+    # twice, or overlap itself, and the person still hears of it once.
+    key = models.CharField(_("key"), max_length=120, blank=True, default="")
 
     class Meta:
         verbose_name = _("notification")
@@ -46,6 +49,13 @@ class Notification(models.Model):
         indexes = [
             models.Index(fields=["status", "due_at"], name="notif_status_due"),
             models.Index(fields=["recipient", "channel", "read_at"], name="notif_inbox"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "channel", "key"],
+                condition=~models.Q(key=""),
+                name="notif_once_per_key",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -2,10 +2,54 @@
 
 import os
 
-from celery import Celery
+from celery import Celery, bootsteps
+from celery.signals import after_setup_logger, after_setup_task_logger
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pos_portal.settings")
 
 app = Celery("pos_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+HEARTBEAT_INTERVAL = 15.0
+
+
+class WorkerHeartbeat(bootsteps.StartStopStep):
+    """Every few seconds, the worker notes in Redis that it is alive, for /healthz.
+
+    Celery's own heartbeats are events, which need a monitor listening; a key in Redis
+    can be read by the web process in one round trip.
+    """
+
+    requires = {"celery.worker.components:Timer"}
+
+    def __init__(self, worker, **kwargs) -> None:
+        super().__init__(worker, **kwargs)
+        self.tref = None
+
+    def start(self, worker) -> None:
+        from .health import record_worker_heartbeat
+
+        record_worker_heartbeat(worker.hostname)
+        self.tref = worker.timer.call_repeatedly(HEARTBEAT_INTERVAL, record_worker_heartbeat, (worker.hostname,))
+
+    def stop(self, worker) -> None:
+        if self.tref is not None:
+            self.tref.cancel()
+            self.tref = None
+
+
+app.steps["worker"].add(WorkerHeartbeat)
+
+
+@after_setup_logger.connect
+@after_setup_task_logger.connect
+def mask_personal_data_in_worker_logs(logger, **kwargs) -> None:
+    """Celery replaces the root logger's handlers with its own in workers and beat: give them
+    the filter that Django's LOGGING gives the web process, so no log line holds a whole ID,
+    card or mobile number."""
+    from accounts.masking import MaskPersonalDataFilter
+
+    for handler in logger.handlers:
+        if not any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters):
+            handler.addFilter(MaskPersonalDataFilter())

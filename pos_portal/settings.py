@@ -9,6 +9,7 @@ import secrets
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -126,11 +127,54 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 120
 CELERY_TASK_SOFT_TIME_LIMIT = 100
-# Longer than any task's time limit, so Redis never hands a running task to a second worker.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 600}
+# Longer than any task's time limit and any retry countdown (at most 10 minutes, held
+# unacknowledged by the worker until due), so Redis never hands a task to a second worker
+# while the first still has it. A message lost with a killed worker comes back after it;
+# the periodic re-dispatch of pending outbox rows usually sends it sooner.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+    "socket_connect_timeout": 5,
+}
+# With the broker down, a request that enqueues gives up after about a second: its outbox
+# rows stay pending and the re-dispatch job sends them once Redis is back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Asia/Shanghai"
+# Periodic jobs. Beat (run once) only starts them; what is due is read from the database,
+# so a missed or doubled run changes nothing. DatabaseScheduler copies these entries into
+# django_celery_beat's tables at start, where staff can pause them in the admin.
+CELERY_BEAT_SCHEDULE = {
+    "notifications-redispatch-pending": {
+        "task": "notifications.tasks.redispatch_pending_notifications",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+    "applications-remind-idle": {
+        "task": "applications.tasks.remind_idle_applications",
+        "schedule": crontab(minute=5),
+        "options": {"expires": 3600},
+    },
+    "applications-review-sla": {
+        "task": "applications.tasks.alert_review_sla_breaches",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 900},
+    },
+    "installations-visit-reminders": {
+        "task": "installations.tasks.remind_upcoming_visits",
+        "schedule": crontab(minute="*/15"),
+        "options": {"expires": 900},
+    },
+    "installations-staff-digest": {
+        "task": "installations.tasks.send_staff_digest",
+        "schedule": crontab(hour=8, minute=0),
+        "options": {"expires": 6 * 3600},
+    },
+}
+# /healthz counts a worker as alive while its last heartbeat is younger than this.
+WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
+# SMS: notifications.sms.ConsoleSmsBackend prints; production names its gateway's backend.
+SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")
 
 # --- Accounts ---------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -191,6 +235,7 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 # --- Email ----------------------------------------------------------------------------
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # an SMTP server that hangs must not hold a worker
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="POS Portal <no-reply@pos-portal.local>")
 
 # --- Security ---------------------------------------------------------------------------
