@@ -1,37 +1,20 @@
 """The staff dashboard: the whole pipeline on one page.
 
 It shows the installers' backlog beside the review figures, so it lives here, in the
-highest app among the contexts it shows (DESIGN.md). The figures are aggregates over the
-whole table: they are computed at most once a minute (STAFF_DASHBOARD_CACHE_SECONDS) and
-shared by every member of staff, with the time they were computed shown on the page.
+highest app among the contexts it shows (DESIGN.md). Its figures come from
+installations.dashboard, refreshed off the request; the page shows when they were computed.
 """
 
-from datetime import datetime
-
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db.models import Count, Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.roles import is_staff_member
 from applications.choices import Status
-from applications.selectors import (
-    DAILY_STATES,
-    daily_transitions,
-    median_hours_in_state,
-    reviewers_open_work,
-    sla_breaches,
-    sla_hours,
-    status_counts,
-)
+from applications.selectors import DAILY_STATES, sla_hours
 
-from .models import AppointmentStatus, InstallationAppointment
-
-CACHE_KEY = "staff-dashboard:v1"
+from .dashboard import cached_figures
 
 # The funnel in the order the workflow reaches the states; the two ends that leave it last.
 FUNNEL = [
@@ -40,48 +23,6 @@ FUNNEL = [
     Status.REJECTED, Status.WITHDRAWN,
 ]  # fmt: skip
 INSTALLATION_STATES = [Status.APPROVED, Status.INSTALLATION_SCHEDULED, Status.CONFIGURING, Status.TRAINING]
-
-
-def installer_backlog(*, now: datetime | None = None) -> list[dict[str, object]]:
-    """Each installer's booked visits: how many, how many already past their time, the next one."""
-    now = now or timezone.now()
-    return list(
-        InstallationAppointment.objects.filter(status=AppointmentStatus.BOOKED)
-        .order_by()
-        .values("installer", "installer__first_name", "installer__last_name", "installer__email")
-        .annotate(booked=Count("id"), overdue=Count("id", filter=Q(starts_at__lt=now)), next_visit=Min("starts_at"))
-        .order_by("-booked", "installer")
-    )
-
-
-def dashboard_figures() -> dict[str, object]:
-    """Every figure of the page, as plain data (cacheable, language-free)."""
-    breaches, oldest = sla_breaches()
-    return {
-        "computed_at": timezone.now(),
-        "counts": status_counts(),
-        "daily": daily_transitions(days=30),
-        "medians": median_hours_in_state(days=30),
-        "breaches": breaches,
-        "oldest_breaches": [
-            {
-                "reference": a.reference,
-                "legal_name": a.legal_name,
-                "submitted_at": a.submitted_at,
-                "reviewer": str(a.reviewer) if a.reviewer else "",
-            }
-            for a in oldest
-        ],
-        "reviewers": reviewers_open_work(),
-        "installers": installer_backlog(),
-    }
-
-
-def cached_figures() -> dict[str, object]:
-    seconds = settings.STAFF_DASHBOARD_CACHE_SECONDS
-    if seconds <= 0:
-        return dashboard_figures()
-    return cache.get_or_set(CACHE_KEY, dashboard_figures, seconds)
 
 
 def _chart(daily: list[dict[str, object]], *, width: int = 900, height: int = 240) -> dict[str, object]:

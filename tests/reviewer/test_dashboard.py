@@ -119,3 +119,23 @@ def test_breaches_link_to_the_review_page_for_reviewers_only(client, reviewer, s
     client.force_login(support)
     body = client.get(DASHBOARD).content.decode()
     assert late.reference in body and link not in body
+
+
+def test_the_periodic_job_computes_the_figures_so_that_no_page_view_does(
+    staff_client, application_in, django_assert_max_num_queries
+):
+    from installations.tasks import refresh_staff_dashboard
+
+    application_in(Status.SUBMITTED)
+    staff_client.get(DASHBOARD)  # session and roles read once, as in every test of counts
+    cache.clear()
+    refresh_staff_dashboard.delay()
+    with django_assert_max_num_queries(5):  # session, user, roles: no figure read by the page
+        response = staff_client.get(DASHBOARD)
+    assert response.context["counts"]["submitted"] == 1
+
+
+def test_the_beat_schedule_refreshes_the_dashboard_as_often_as_it_is_kept(settings):
+    entry = settings.CELERY_BEAT_SCHEDULE["installations-staff-dashboard"]
+    assert entry["task"] == "installations.tasks.refresh_staff_dashboard"
+    assert entry["schedule"] == settings.STAFF_DASHBOARD_CACHE_SECONDS
