@@ -10,7 +10,7 @@ the page's own work). Run against a database filled by `manage.py seed_bulk`:
 
 Prints the median and 95th percentile of each page in milliseconds and its ratio to the
 trivial page. The dashboard is timed twice: warm (its figures cached for a minute, what
-staff normally get) and cold (the cache emptied before every request).
+staff get with beat running) and recomputed (the cache emptied before every request).
 """
 
 import argparse
@@ -84,8 +84,8 @@ def main() -> None:
         ("queue: All, Guangdong, over SLA", "/applications/review/?tab=all&province=44&age=sla", None),
         ("queue: search by name", "/applications/review/?tab=all&q=%E7%8E%8B%E4%BC%9F", None),
         ("review page (oldest unassigned)", f"/applications/review/{oldest_unassigned}/", None),
-        ("dashboard (warm: figures cached)", "/installations/dashboard/", None),
-        ("dashboard (cold: recomputed)", "/installations/dashboard/", cache.clear),
+        ("dashboard (figures kept, beat running)", "/installations/dashboard/", None),
+        ("dashboard (recomputed: no worker)", "/installations/dashboard/", cache.clear),
         ("admin changelist", "/admin/applications/merchantapplication/", None),
     ]
     samples = measure(client, pages, args.requests)
