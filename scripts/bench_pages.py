@@ -9,8 +9,8 @@ the page's own work). Run against a database filled by `manage.py seed_bulk`:
         .venv/bin/python scripts/bench_pages.py --requests 50
 
 Prints the median and 95th percentile of each page in milliseconds and its ratio to the
-trivial page. The dashboard is timed twice: warm (its figures cached for a minute, what
-staff get with beat running) and recomputed (the cache emptied before every request).
+trivial page. The dashboard is timed twice: with its figures kept (what staff get with beat
+running) and recomputed (the cache emptied before every request, as when no worker runs).
 """
 
 import argparse
