@@ -1,20 +1,17 @@
 """A reviewer's day in the browser: log in, filter the queue, claim, read the documents,
-request changes; the applicant fixes them; the reviewer approves.
-
-The applicant's pages are built in parallel (issue 3): here the applicant acts through the
-services, and the test checks what the applicant is shown (status, message, in-app notice).
+request changes; the applicant sees the request on their pages, replaces the photo and
+resubmits; the reviewer approves and the applicant sees the merchant ID.
 """
 
 import io
 import re
+from pathlib import Path
 
 import pytest
 from allauth.account.models import EmailAddress
-from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from applications import services
 from applications.choices import Province, Status
 from applications.models import MerchantApplication
 from notifications.models import Notification
@@ -23,10 +20,12 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def brighter_storefront() -> SimpleUploadedFile:
+def brighter_storefront_file(folder: Path) -> Path:
+    path = folder / "storefront.jpg"
     buffer = io.BytesIO()
-    Image.new("RGB", (640, 400), (250, 250, 240)).save(buffer, "PNG")
-    return SimpleUploadedFile("storefront.png", buffer.getvalue(), content_type="image/png")
+    Image.new("RGB", (640, 400), (250, 250, 240)).save(buffer, "JPEG")
+    path.write_bytes(buffer.getvalue())
+    return path
 
 
 def log_in(page: Page, base: str, email: str) -> None:
@@ -38,7 +37,7 @@ def log_in(page: Page, base: str, email: str) -> None:
 
 
 def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
-    page: Page, live_server, reviewer, applicant, application_in
+    page: Page, live_server, reviewer, applicant, application_in, tmp_path
 ):
     EmailAddress.objects.create(user=reviewer, email=reviewer.email, verified=True, primary=True)
     app = application_in(Status.SUBMITTED)
@@ -81,7 +80,7 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     form.get_by_role("button", name="Request changes").click()
     expect(page.locator(".messages")).to_contain_text("back with the applicant for changes")
 
-    # What the applicant is shown: the state, the message, the fields to fix, an in-app notice.
+    # Stored for the applicant: the state, the message, the fields to fix, an in-app notice.
     app.refresh_from_db()
     assert app.status == Status.CHANGES_REQUESTED
     assert app.decision_message == "门头照片太暗，请重新拍摄。"
@@ -90,9 +89,26 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
         recipient=applicant, channel="in_app", template="application.changes_requested"
     ).exists()
 
-    # The applicant fixes it (through the services until the applicant's pages are merged).
-    services.document_upload(application=app, by=applicant, kind="storefront", upload=brighter_storefront())
-    app = services.application_submit(application=app, by=applicant)
+    # The applicant, in a browser of their own, sees the request, replaces the photo, resubmits.
+    EmailAddress.objects.create(user=applicant, email=applicant.email, verified=True, primary=True)
+    merchant = page.context.browser.new_context(extra_http_headers={"Accept-Language": "en"})
+    shop = merchant.new_page()
+    log_in(shop, base, applicant.email)
+    shop.goto(f"{base}/applications/{app.reference}/")
+    expect(shop.locator("#current-status")).to_have_text("Changes requested")
+    expect(shop.locator("#to-fix")).to_contain_text("门头照片太暗，请重新拍摄。")
+    expect(shop.locator("#to-fix")).to_contain_text("Storefront photo")
+    dark_photo = app.documents.get(kind="storefront").sha256
+    shop.goto(f"{base}/applications/{app.reference}/step/documents/")
+    shop.set_input_files("#id_storefront", brighter_storefront_file(tmp_path))
+    shop.get_by_role("button", name="Upload and continue").click()
+    shop.wait_for_url(re.compile(r"/step/terminal/$"))
+    assert app.documents.get(kind="storefront").sha256 != dark_photo
+    shop.goto(f"{base}/applications/{app.reference}/summary/")
+    shop.get_by_role("button", name="Submit the application").click()
+    expect(shop.locator("#current-status")).to_have_text("Submitted")
+    app.refresh_from_db()
+    assert app.status == Status.SUBMITTED and app.changes_requested_fields == []
 
     page.goto(f"{base}/applications/review/")
     page.get_by_role("link", name=app.reference).click()
@@ -113,3 +129,8 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     assert app.status == Status.APPROVED and app.merchant_id
     assert app.decision_message == "资料齐全，欢迎！"
     assert Notification.objects.filter(recipient=applicant, channel="in_app", template="application.approved").exists()
+
+    shop.goto(f"{base}/applications/{app.reference}/")
+    expect(shop.locator("#current-status")).to_have_text("Approved")
+    expect(shop.get_by_text(app.merchant_id)).to_be_visible()
+    merchant.close()
