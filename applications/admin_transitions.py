@@ -37,20 +37,21 @@ class RejectForm(RequiredMessageForm):
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=RejectionReason.choices)
 
 
-def _fixable_choices() -> list[tuple[str, str]]:
+def fixable_choices() -> list[tuple[str, str]]:
+    """What a reviewer may ask the applicant to fix: the fields, then the documents (admin and workspace)."""
     names = [
         "legal_name", "id_number", "mobile", "business_type", "business_name", "credit_code", "category",
         "province", "city", "district", "street", "bank_name", "bank_branch", "account_holder", "card_number",
         "terminal_model", "install_street", "preferred_windows",
     ]  # fmt: skip
-    fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name)) for n in names]
+    fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name).capitalize()) for n in names]
     return fields + [(k, str(label)) for k, label in DocumentKind.choices]
 
 
 class RequestChangesForm(RequiredMessageForm):
     fields = forms.MultipleChoiceField(
         label=gettext_lazy("Fields and documents to fix"),
-        choices=_fixable_choices,
+        choices=fixable_choices,
         widget=forms.CheckboxSelectMultiple,
     )
 

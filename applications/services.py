@@ -11,15 +11,23 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role, has_role
+from accounts.roles import Role, has_role, is_staff_member
 from notifications.services import notify
 
-from .choices import APPLICANT_EDITABLE_STATES, DocumentKind
+from .choices import APPLICANT_EDITABLE_STATES, DocumentKind, Status
 from .errors import ConditionsNotMet, InvalidState, RoleRefused
-from .models import CONSENT_VERSION, ApplicationDocument, AuditEvent, ConsentRecord, MerchantApplication
+from .models import (
+    CONSENT_VERSION,
+    ApplicationDocument,
+    AuditEvent,
+    ConsentRecord,
+    MerchantApplication,
+    ReviewNote,
+)
 from .uploads import clean_upload
 from .workflow import check, fire, locked
 
@@ -204,6 +212,61 @@ def application_reinstate(*, application: MerchantApplication, by: User, message
         fire(app, "reinstate", by=by, description=message)
         _tell_applicant(app, "terminal.reinstated")
         return app
+
+
+# --- Review work that is not a transition ---------------------------------------------------
+
+REVIEW_CHECKLIST = ("id_matches_name", "account_holder_matches", "licence_readable")
+
+
+def application_save_checklist(
+    *, application: MerchantApplication, by: User, checks: dict[str, bool]
+) -> MerchantApplication:
+    """Record the reviewer's checklist. Only the reviewer holding the application, while in review."""
+    unknown = set(checks) - set(REVIEW_CHECKLIST)
+    assert not unknown, f"not on the checklist: {unknown}"
+    with transaction.atomic():
+        app = locked(application)
+        _require_holder(app, by)
+        app.review_checklist = {
+            **{key: bool(checks.get(key)) for key in REVIEW_CHECKLIST},
+            "by": by.pk,
+            "at": timezone.now().isoformat(),
+        }
+        app.save(update_fields=["review_checklist", "updated_at"])
+        audit(
+            application=app,
+            actor=by,
+            action="review.checklist",
+            **{k: app.review_checklist[k] for k in REVIEW_CHECKLIST},
+        )
+        return app
+
+
+def review_note_add(*, application: MerchantApplication, by: User, text: str) -> ReviewNote:
+    """An internal note by a member of staff; the applicant never sees it."""
+    text = (text or "").strip()
+    if not is_staff_member(by):
+        raise RoleRefused(_("Only staff can write internal notes."))
+    if not text:
+        raise ConditionsNotMet(_("This note needs:"), missing=[_("some text")])
+    with transaction.atomic():
+        return ReviewNote.objects.create(application=application, author=by, text=text)
+
+
+def _require_holder(app: MerchantApplication, by: User) -> None:
+    if app.status != Status.IN_REVIEW:
+        raise InvalidState(
+            _("Application %(ref)s is “%(status)s”: only an application in review can be checked.")
+            % {"ref": app.reference, "status": app.get_status_display()}
+        )
+    if app.reviewer_id != by.pk and not by.is_superuser:
+        if app.reviewer is None:
+            raise RoleRefused(_("Claim application %s before you check it.") % app.reference)
+        raise RoleRefused(
+            _("Only %(name)s, who holds application %(ref)s, can check it.")
+            % {"name": app.reviewer, "ref": app.reference}
+        )
 
 
 def audit(*, application: MerchantApplication | None, actor: User | None, action: str, **detail: object) -> None:
