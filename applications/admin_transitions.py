@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -174,13 +173,15 @@ class TransitionAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         extra_context = extra_context or {}
-        app = MerchantApplication.objects.filter(pk=object_id).first()
+        app = self.get_object(request, object_id)  # type: ignore[attr-defined]  # None for a malformed id
         if app is not None:
             extra_context["workflow_actions"] = self.available_actions(request, app)
         return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
     def action_view(self, request: HttpRequest, object_id: str, action_name: str) -> HttpResponse:
-        app = get_object_or_404(MerchantApplication, pk=object_id)
+        app = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if app is None:
+            raise Http404
         action = self._action(action_name)
         if action is None or not self.has_change_permission(request, app):  # type: ignore[attr-defined]
             raise Http404
