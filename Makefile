@@ -32,7 +32,7 @@ test: check
 # plus the acquirer host simulator. With REDIS_URL set, a Celery worker and beat too.
 run: install
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	DJANGO_DEBUG=true $(PY) manage.py seed_demo
 	DJANGO_DEBUG=true $(BIN)/honcho -f Procfile.dev start $(if $(REDIS_URL),,web acquirer fleet)
 
 messages: install

@@ -32,23 +32,22 @@ def mask_mobile(value: str | None) -> str:
     return mask_middle(value, 3, 4)
 
 
-# Digit runs that look like a resident ID (18, last may be X), a bank card (13-19)
-# or a mobile (11 starting with 1). Masking every long digit run errs on the safe side.
-_LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})(\d{1,9}?)(\d{3}[\dXx]|\d{4})(?![0-9A-Za-z])")
+# Numbers that look like a resident ID (18, last may be X), a bank card (13-19 digits) or a
+# mobile (11): digit runs of 11 or more, also when written in groups ("138 0013 8000",
+# "6222-0200-1234-5678"), as the forms invite. Masking every such run errs on the safe side.
+_LONG_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d(?:[ -]?\d){9,}[ -]?[\dXx](?![0-9A-Za-z])")
 
 
 def mask_numbers_in_text(text: str) -> str:
     def repl(match: re.Match[str]) -> str:
-        whole = match.group(0)
-        if len(whole) < 11:
-            return whole
-        return whole[:3] + "*" * (len(whole) - 7) + whole[-4:]
+        digits = re.sub(r"[ -]", "", match.group(0))
+        return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
     return _LONG_NUMBER.sub(repl, text)
 
 
 class MaskPersonalDataFilter(logging.Filter):
-    """Rewrites every log record so that long digit runs (IDs, cards, mobiles) are masked."""
+    """Rewrites every log record, traceback included, so that personal numbers are masked."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         try:
@@ -59,4 +58,9 @@ class MaskPersonalDataFilter(logging.Filter):
         if masked != message:
             record.msg = masked
             record.args = None
+        if record.exc_info and not record.exc_text:
+            # Format the traceback now, masked, so handlers print this text instead of the raw one.
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_numbers_in_text(record.exc_text)
         return True

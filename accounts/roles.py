@@ -68,14 +68,19 @@ ADMIN_PERMISSIONS: dict[Role, list[str]] = {
 }
 
 
-def grant_admin_permissions() -> None:
-    """Give each role group its admin permissions (idempotent). Run after migrate."""
+def grant_admin_permissions(**_signal_kwargs: object) -> None:
+    """Give each role group its admin permissions (idempotent).
+
+    Runs after every migrate (accounts.apps connects it to post_migrate): setup, not a
+    business effect. Permissions not created yet are skipped; the last app's run sets all.
+    """
     from django.contrib.auth.models import Group, Permission
+    from django.db.models import Q
 
     for role, codes in ADMIN_PERMISSIONS.items():
         group, _created = Group.objects.get_or_create(name=role)
-        perms = [
-            Permission.objects.get(content_type__app_label=code.split(".")[0], codename=code.split(".")[1])
-            for code in codes
-        ]
-        group.permissions.set(perms)
+        wanted = Q(pk__in=[])
+        for code in codes:
+            app_label, codename = code.split(".")
+            wanted |= Q(content_type__app_label=app_label, codename=codename)
+        group.permissions.set(Permission.objects.filter(wanted))

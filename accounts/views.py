@@ -3,11 +3,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 
 from .forms import ContactForm
 from .services import user_update_contact
 
 
+@sensitive_post_parameters("mobile")
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
     """The person's own account: email, mobile, the language messages come in; links to allauth's pages."""

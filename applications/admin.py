@@ -6,13 +6,20 @@ highest in the order among them); it is built from the pieces here.
 """
 
 from django.contrib import admin
+from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.admin import StateLogInline
 
+from accounts.admin_mixins import KeepsHistoryAdmin
 from accounts.masking import mask_card, mask_id_number, mask_mobile
+from accounts.models import User
+from accounts.roles import Role, has_role
 
 from . import services
 from .admin_transitions import TransitionAdminMixin
@@ -33,14 +40,20 @@ class DocumentInline(admin.TabularInline):
     model = ApplicationDocument
     extra = 0
     can_delete = False
-    fields = ("kind", "content_type", "size", "uploaded_at", "uploaded_by")
+    fields = ("kind", "open_link", "content_type", "size", "uploaded_at", "uploaded_by")
     readonly_fields = fields
+
+    @admin.display(description=_("file"))
+    def open_link(self, obj: ApplicationDocument) -> str:
+        # Through the staff-only document view, which records who looked.
+        url = reverse("applications:review_document", args=[obj.application.reference, obj.pk])
+        return format_html('<a href="{}" target="_blank" rel="noopener">{}</a>', url, _("Open"))
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False  # uploads go through the "Upload a document" button (content checks)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        return super().get_queryset(request).select_related("uploaded_by")
+        return super().get_queryset(request).select_related("uploaded_by", "application")
 
 
 class ConsentInline(admin.TabularInline):
@@ -49,6 +62,9 @@ class ConsentInline(admin.TabularInline):
     can_delete = False
     fields = ("version", "accepted_at", "user")
     readonly_fields = fields
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("user")
 
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
@@ -61,6 +77,9 @@ class NoteInline(admin.TabularInline):
     fields = ("created_at", "author", "text")
     readonly_fields = fields
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        return super().get_queryset(request).select_related("author")
+
     def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False
 
@@ -72,13 +91,46 @@ DATA_FIELDS = (
     "terminal_model", "install_at_business_address", "install_province", "install_city", "install_district",
     "install_street", "preferred_windows",
 )  # fmt: skip
+# Shown whole only to those whose work needs them (reviewers check them against the
+# documents; administrators); everyone else in the admin sees them masked.
+PERSONAL_NUMBERS = {"id_number": "masked_id_number", "card_number": "masked_card_number", "mobile": "masked_mobile"}
 REVIEW_FIELDS = (
     "reference", "status_display", "status_changed_at", "submitted_at", "reviewer", "claimed_at",
     "merchant_id", "rejection_reason", "decision_message", "changes_requested_fields", "status_message",
 )  # fmt: skip
 
 
-class MerchantApplicationAdminBase(TransitionAdminMixin, admin.ModelAdmin):
+def sees_personal_numbers(user: User) -> bool:
+    return user.is_superuser or has_role(user, Role.REVIEWER)
+
+
+class EstimatedCountPaginator(Paginator):
+    """Counts the unfiltered table from PostgreSQL's statistics instead of COUNT(*).
+
+    On a large table COUNT(*) reads every row on every page view; the planner's estimate
+    (kept fresh by autovacuum) is good enough to number the pages. A filtered or searched
+    list, and every list on other databases or on a small table, is counted exactly.
+    """
+
+    EXACT_BELOW = 10_000
+
+    @cached_property
+    def count(self) -> int:
+        qs = self.object_list
+        if isinstance(qs, QuerySet) and not qs.query.where and connections[qs.db].vendor == "postgresql":
+            with connections[qs.db].cursor() as cursor:
+                cursor.execute(
+                    "SELECT reltuples::bigint FROM pg_class WHERE oid = %s::regclass", [qs.model._meta.db_table]
+                )
+                row = cursor.fetchone()
+            if row and row[0] >= self.EXACT_BELOW:
+                return int(row[0])
+        return super().count
+
+
+class MerchantApplicationAdminBase(KeepsHistoryAdmin, TransitionAdminMixin, admin.ModelAdmin):
+    """Applications are withdrawn or rejected, never deleted."""
+
     list_display = (
         "reference", "status", "legal_name", "business_name", "province", "masked_mobile", "reviewer",
         "status_changed_at",
@@ -86,11 +138,13 @@ class MerchantApplicationAdminBase(TransitionAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "business_type", "province", "terminal_model", "category")
     search_fields = ("=reference", "legal_name", "business_name", "=mobile", "=merchant_id")
     list_select_related = ("reviewer",)
-    ordering = ("-created_at",)
-    date_hierarchy = "created_at"
+    ordering = ("-created_at",)  # index app_created
+    # No date_hierarchy: its year links need a DISTINCT over the dates of the whole table.
     list_per_page = 50
-    # The changelist must stay fast on a large table: no COUNT(*) of the whole table.
+    # The changelist must stay fast on a large table: no COUNT(*) of the whole table,
+    # neither for the "N total" line nor for the page numbers.
     show_full_result_count = False
+    paginator = EstimatedCountPaginator
     raw_id_fields = ("applicant",)
     inlines = [DocumentInline, ConsentInline, NoteInline, HistoryInline]
     fieldsets = (
@@ -115,12 +169,24 @@ class MerchantApplicationAdminBase(TransitionAdminMixin, admin.ModelAdmin):
     def masked_card_number(self, obj: MerchantApplication) -> str:
         return mask_card(obj.card_number)
 
+    def get_fieldsets(self, request: HttpRequest, obj: MerchantApplication | None = None):  # type: ignore[no-untyped-def]
+        if sees_personal_numbers(request.user):
+            return self.fieldsets
+        data = tuple(PERSONAL_NUMBERS.get(name, name) for name in DATA_FIELDS)
+        return (*self.fieldsets[:2], (_("Application"), {"fields": data}))
+
     def get_readonly_fields(self, request: HttpRequest, obj: MerchantApplication | None = None) -> tuple:
-        if obj is None:
-            return REVIEW_FIELDS
-        if obj.status in APPLICANT_EDITABLE_STATES:
-            return (*REVIEW_FIELDS, "applicant")
-        return (*REVIEW_FIELDS, "applicant", *DATA_FIELDS)
+        # Only an administrator edits an applicant's data here (a paper form, say); the
+        # service refuses anyone else, so the form does not offer it.
+        editable = request.user.is_superuser and (obj is None or obj.status in APPLICANT_EDITABLE_STATES)
+        if editable:
+            return REVIEW_FIELDS if obj is None else (*REVIEW_FIELDS, "applicant")
+        return (*REVIEW_FIELDS, "applicant", *DATA_FIELDS, *PERSONAL_NUMBERS.values())
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):  # type: ignore[no-untyped-def]
+        if db_field.name == "applicant":
+            kwargs["queryset"] = User.objects.filter(groups__name=Role.APPLICANT)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def save_model(self, request: HttpRequest, obj: MerchantApplication, form, change: bool) -> None:  # type: ignore[no-untyped-def]
         if not change:
@@ -141,12 +207,9 @@ class MerchantApplicationAdminBase(TransitionAdminMixin, admin.ModelAdmin):
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
         pass  # every inline is read-only
 
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False  # applications are withdrawn or rejected, never deleted
-
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_display = ("at", "action", "application", "actor")
     list_filter = ("action",)
     search_fields = ("=application__reference", "action")
@@ -157,7 +220,4 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
     def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
         return False

@@ -12,7 +12,6 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -37,20 +36,21 @@ class RejectForm(RequiredMessageForm):
     reason = forms.ChoiceField(label=gettext_lazy("Reason"), choices=RejectionReason.choices)
 
 
-def _fixable_choices() -> list[tuple[str, str]]:
+def fixable_choices() -> list[tuple[str, str]]:
+    """What a reviewer may ask the applicant to fix: the fields, then the documents (admin and workspace)."""
     names = [
         "legal_name", "id_number", "mobile", "business_type", "business_name", "credit_code", "category",
         "province", "city", "district", "street", "bank_name", "bank_branch", "account_holder", "card_number",
         "terminal_model", "install_street", "preferred_windows",
     ]  # fmt: skip
-    fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name)) for n in names]
+    fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name).capitalize()) for n in names]
     return fields + [(k, str(label)) for k, label in DocumentKind.choices]
 
 
 class RequestChangesForm(RequiredMessageForm):
     fields = forms.MultipleChoiceField(
         label=gettext_lazy("Fields and documents to fix"),
-        choices=_fixable_choices,
+        choices=fixable_choices,
         widget=forms.CheckboxSelectMultiple,
     )
 
@@ -173,13 +173,15 @@ class TransitionAdminMixin:
 
     def change_view(self, request, object_id, form_url="", extra_context=None):  # type: ignore[no-untyped-def]
         extra_context = extra_context or {}
-        app = MerchantApplication.objects.filter(pk=object_id).first()
+        app = self.get_object(request, object_id)  # type: ignore[attr-defined]  # None for a malformed id
         if app is not None:
             extra_context["workflow_actions"] = self.available_actions(request, app)
         return super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
 
     def action_view(self, request: HttpRequest, object_id: str, action_name: str) -> HttpResponse:
-        app = get_object_or_404(MerchantApplication, pk=object_id)
+        app = self.get_object(request, object_id)  # type: ignore[attr-defined]
+        if app is None:
+            raise Http404
         action = self._action(action_name)
         if action is None or not self.has_change_permission(request, app):  # type: ignore[attr-defined]
             raise Http404

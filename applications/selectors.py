@@ -1,13 +1,22 @@
 """Reads of the applications context for pages, dashboards and the admin."""
 
-from dataclasses import dataclass
-from datetime import datetime
+import re
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from statistics import median
 
+from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Count, Min, Q, QuerySet
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django_fsm_log.models import StateLog
 
 from accounts.models import User
+from accounts.validators import normalize_cn_mobile
 
 from .choices import Status
 from .models import ApplicationDocument, MerchantApplication
@@ -58,3 +67,272 @@ def applicant_timeline(application: MerchantApplication) -> list[TimelineEntry]:
             label = row.state
         entries.append(TimelineEntry(row.state, label, row.timestamp, message or ""))
     return entries
+
+
+# --- The reviewer queue -------------------------------------------------------------------
+
+
+class QueueTab(StrEnum):
+    UNASSIGNED = "unassigned"
+    MINE = "mine"
+    ALL = "all"
+
+
+# Age filter: waiting at least this many hours in the current state ("sla": the target).
+AGE_CHOICES = ("sla", "4", "24", "72", "168")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    tab: QueueTab = QueueTab.UNASSIGNED
+    status: str = ""
+    province: str = ""
+    business_type: str = ""
+    age: str = ""
+    q: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {k: str(v) for k, v in asdict(self).items() if v}
+
+
+def sla_hours() -> int:
+    return int(settings.REVIEW_SLA_HOURS)
+
+
+def review_queue(*, user: User, filters: QueueFilters) -> QuerySet[MerchantApplication]:
+    """The applications a reviewer works on, oldest first (longest in their current state).
+
+    Every filter maps onto an index (status + age, reviewer + status, the personal numbers),
+    so a page of the queue reads a few dozen rows whatever the size of the table.
+    """
+    qs = MerchantApplication.objects.select_related("reviewer")
+    if filters.tab == QueueTab.UNASSIGNED:
+        qs = qs.filter(status=Status.SUBMITTED)
+    elif filters.tab == QueueTab.MINE:
+        qs = qs.filter(reviewer=user, status=Status.IN_REVIEW)
+    else:
+        qs = qs.exclude(status=Status.DRAFT)  # drafts are the applicant's business
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.province:
+        qs = qs.filter(province=filters.province)
+    if filters.business_type:
+        qs = qs.filter(business_type=filters.business_type)
+    if filters.age == "sla":
+        # The same rule as the badge and the dashboard: waiting for a decision, past the target.
+        qs = qs.filter(status__in=WAITING_FOR_REVIEW, submitted_at__lte=timezone.now() - timedelta(hours=sla_hours()))
+    elif filters.age:
+        qs = qs.filter(status_changed_at__lte=timezone.now() - timedelta(hours=int(filters.age)))
+    if filters.q:
+        qs = qs.filter(_search(filters.q))
+    return qs.order_by("status_changed_at", "id")
+
+
+def _search(text: str) -> Q:
+    """An application number, a mobile (any common spelling), or part of a name."""
+    text = text.strip()
+    if _REFERENCE_RE.match(text.upper()):
+        reference = text.upper()
+        return Q(reference=reference if reference.startswith("PA-") else f"PA-{reference}")
+    try:
+        return Q(mobile=normalize_cn_mobile(text))
+    except ValidationError:
+        pass
+    return Q(legal_name__icontains=text) | Q(business_name__icontains=text)
+
+
+_REFERENCE_RE = re.compile(r"^(PA-)?[A-Z2-9]{8}$")
+
+
+@dataclass(frozen=True)
+class Sla:
+    """How long an application has waited for a decision, against the target."""
+
+    hours_waiting: float
+    target_hours: int
+
+    @property
+    def level(self) -> str:
+        if self.hours_waiting >= self.target_hours:
+            return "bad"
+        if self.hours_waiting >= 0.75 * self.target_hours:
+            return "warn"
+        return "ok"
+
+    @property
+    def breached(self) -> bool:
+        return self.level == "bad"
+
+
+WAITING_FOR_REVIEW = (Status.SUBMITTED, Status.IN_REVIEW)
+
+
+def sla_of(application: MerchantApplication, *, now: datetime | None = None) -> Sla | None:
+    """None when the application is not waiting for a reviewer."""
+    if application.status not in WAITING_FOR_REVIEW:
+        return None
+    since = application.submitted_at or application.status_changed_at
+    waited = ((now or timezone.now()) - since).total_seconds() / 3600
+    return Sla(hours_waiting=waited, target_hours=sla_hours())
+
+
+def queue_page(qs: QuerySet[MerchantApplication], *, page: int, per_page: int = 25) -> "QueuePage":
+    """One page without COUNT(*): reads one row more than it shows to know if there is a next page."""
+    page = max(page, 1)
+    start = (page - 1) * per_page
+    rows = list(qs[start : start + per_page + 1])
+    return QueuePage(rows=rows[:per_page], number=page, has_next=len(rows) > per_page)
+
+
+@dataclass
+class QueuePage:
+    rows: list[MerchantApplication]
+    number: int
+    has_next: bool
+
+    @property
+    def has_previous(self) -> bool:
+        return self.number > 1
+
+
+# --- Duplicates ----------------------------------------------------------------------------
+
+DUPLICATE_KEYS = ("id_number", "card_number", "mobile")
+
+
+@dataclass(frozen=True)
+class Duplicate:
+    application: MerchantApplication
+    matches: tuple[str, ...]  # which of DUPLICATE_KEYS are the same
+
+
+def duplicates_of(application: MerchantApplication, *, limit: int = 20) -> list[Duplicate]:
+    """Other applications with the same resident ID number, bank card or mobile (one query)."""
+    condition = Q()
+    for key in DUPLICATE_KEYS:
+        value = getattr(application, key)
+        if value:
+            condition |= Q(**{key: value})
+    if not condition:
+        return []
+    others = (
+        MerchantApplication.objects.filter(condition)
+        .exclude(pk=application.pk)
+        .only("reference", "status", "legal_name", "business_name", "created_at", *DUPLICATE_KEYS)
+        .order_by("-created_at")[:limit]
+    )
+    return [
+        Duplicate(
+            other,
+            tuple(
+                k for k in DUPLICATE_KEYS if getattr(application, k) and getattr(other, k) == getattr(application, k)
+            ),
+        )
+        for other in others
+    ]
+
+
+# --- Dashboard figures ---------------------------------------------------------------------
+
+
+def status_counts() -> dict[str, int]:
+    """How many applications are in each state, every state present (the funnel)."""
+    counts = dict(
+        MerchantApplication.objects.order_by().values_list("status").annotate(n=Count("id")).values_list("status", "n")
+    )
+    return {status: counts.get(status, 0) for status in Status.values}
+
+
+DAILY_STATES = (Status.SUBMITTED, Status.APPROVED, Status.REJECTED)
+
+
+def daily_transitions(*, days: int = 30, today: date | None = None) -> list[dict[str, object]]:
+    """Per day of the last `days` (local time): how many were submitted, approved, rejected."""
+    today = today or timezone.localdate()
+    first = today - timedelta(days=days - 1)
+    since = timezone.make_aware(datetime.combine(first, time.min))
+    rows = (
+        StateLog.objects.filter(
+            content_type=ContentType.objects.get_for_model(MerchantApplication),
+            timestamp__gte=since,
+            state__in=DAILY_STATES,
+        )
+        .annotate(day=TruncDate("timestamp", tzinfo=timezone.get_current_timezone()))
+        .order_by()
+        .values_list("day", "state")
+        .annotate(n=Count("id"))
+    )
+    by_day: dict[date, dict[str, int]] = {}
+    for day, state, n in rows:
+        by_day.setdefault(day, {})[state] = n
+    return [
+        {
+            "day": first + timedelta(days=i),
+            **{s: by_day.get(first + timedelta(days=i), {}).get(s, 0) for s in DAILY_STATES},
+        }
+        for i in range(days)
+    ]
+
+
+_MEDIANS_SQL = """
+    SELECT source_state,
+           percentile_cont(0.5) WITHIN GROUP (ORDER BY EXTRACT(EPOCH FROM ("timestamp" - entered)) / 3600)
+    FROM (
+        SELECT source_state, state, "timestamp",
+               LAG("timestamp") OVER (PARTITION BY object_id ORDER BY "timestamp", id) AS entered
+        FROM django_fsm_log_statelog
+        WHERE content_type_id = %(ct)s AND object_id IN (
+            SELECT object_id FROM django_fsm_log_statelog WHERE content_type_id = %(ct)s AND "timestamp" >= %(since)s
+        )
+    ) AS moves
+    WHERE "timestamp" >= %(since)s AND entered IS NOT NULL AND source_state <> state
+    GROUP BY source_state
+"""
+
+
+def median_hours_in_state(*, days: int = 30) -> dict[str, float]:
+    """For each state left during the last `days`: the median hours spent in it.
+
+    The time in a state runs from the transition that entered it to the one that left it,
+    both read from the history (django-fsm-log). Only the applications that moved during
+    the period are read, whole, so that a long stay that began earlier is measured in full.
+    PostgreSQL computes it in one statement; elsewhere (SQLite) Python pairs the rows.
+    """
+    content_type = ContentType.objects.get_for_model(MerchantApplication)
+    since = timezone.now() - timedelta(days=days)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(_MEDIANS_SQL, {"ct": content_type.pk, "since": since})
+            return {state: float(hours) for state, hours in cursor.fetchall() if state}
+    moved = StateLog.objects.filter(content_type=content_type, timestamp__gte=since).values("object_id")
+    logs = (
+        StateLog.objects.filter(content_type=content_type, object_id__in=moved)
+        .order_by("object_id", "timestamp", "id")
+        .values_list("object_id", "source_state", "state", "timestamp")
+    )
+    spent: dict[str, list[float]] = {}
+    previous: tuple[int, datetime] | None = None
+    for object_id, source, state, at in logs.iterator(chunk_size=5000):
+        if previous and previous[0] == object_id and at >= since and source and source != state:
+            spent.setdefault(source, []).append((at - previous[1]).total_seconds() / 3600)
+        previous = (object_id, at)
+    return {state: median(values) for state, values in spent.items()}
+
+
+def sla_breaches(*, limit: int = 10) -> tuple[int, list[MerchantApplication]]:
+    """Applications waiting for a decision longer than the target: how many, and the oldest."""
+    deadline = timezone.now() - timedelta(hours=sla_hours())
+    qs = MerchantApplication.objects.filter(status__in=WAITING_FOR_REVIEW, submitted_at__lte=deadline)
+    oldest = list(qs.select_related("reviewer").order_by("submitted_at")[:limit])
+    return qs.count(), oldest
+
+
+def reviewers_open_work() -> list[dict[str, object]]:
+    """Each reviewer holding applications: how many, and since when the oldest."""
+    return list(
+        MerchantApplication.objects.filter(status=Status.IN_REVIEW, reviewer__isnull=False)
+        .order_by()
+        .values("reviewer", "reviewer__first_name", "reviewer__last_name", "reviewer__email")
+        .annotate(open=Count("id"), oldest=Min("claimed_at"))
+        .order_by("-open", "reviewer")
+    )

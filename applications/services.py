@@ -11,15 +11,23 @@ from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
-from accounts.roles import Role, has_role
+from accounts.roles import Role, has_role, is_staff_member
 from notifications.services import notify
 
-from .choices import APPLICANT_EDITABLE_STATES, DocumentKind
+from .choices import APPLICANT_EDITABLE_STATES, DocumentKind, Status
 from .errors import ConditionsNotMet, InvalidState, RoleRefused
-from .models import CONSENT_VERSION, ApplicationDocument, AuditEvent, ConsentRecord, MerchantApplication
+from .models import (
+    CONSENT_VERSION,
+    ApplicationDocument,
+    AuditEvent,
+    ConsentRecord,
+    MerchantApplication,
+    ReviewNote,
+)
 from .uploads import clean_upload
 from .workflow import check, fire, locked
 
@@ -49,7 +57,7 @@ def application_save_fields(
 ) -> MerchantApplication:
     """Save one step of the form. Only the applicant, only while the application is theirs to edit."""
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         if app.applicant_id != by.pk and not by.is_superuser:
             raise RoleRefused(_("Only the applicant can change application %s.") % app.reference)
         if app.status not in APPLICANT_EDITABLE_STATES:
@@ -68,7 +76,7 @@ def application_save_fields(
 
 def application_record_consent(*, application: MerchantApplication, by: User) -> ConsentRecord:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         # An administrator may record a consent given on paper; the record names who recorded it.
         if app.applicant_id != by.pk and not by.is_superuser:
             raise RoleRefused(_("Only the applicant can give consent for application %s.") % app.reference)
@@ -89,7 +97,7 @@ def document_upload(
     if kind not in DocumentKind.values:
         raise ConditionsNotMet(_("This document needs:"), missing=[_("a known document kind")])
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         if app.applicant_id != by.pk and not by.is_superuser:
             raise RoleRefused(_("Only the applicant can add documents to application %s.") % app.reference)
         if app.status not in APPLICANT_EDITABLE_STATES:
@@ -128,7 +136,7 @@ def document_upload(
 
 def application_submit(*, application: MerchantApplication, by: User) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "submit", by=by)
         _tell_applicant(app, "application.submitted")
         return app
@@ -136,7 +144,7 @@ def application_submit(*, application: MerchantApplication, by: User) -> Merchan
 
 def application_withdraw(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "withdraw", by=by, description=message)
         _tell_applicant(app, "application.withdrawn")
         return app
@@ -147,7 +155,7 @@ def application_withdraw(*, application: MerchantApplication, by: User, message:
 
 def application_claim(*, application: MerchantApplication, by: User) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "claim", by=by)
         _tell_applicant(app, "application.claimed")
         return app
@@ -155,14 +163,14 @@ def application_claim(*, application: MerchantApplication, by: User) -> Merchant
 
 def application_release(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "release", by=by, description=message)
         return app
 
 
 def application_approve(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         check(app, "approve", by=by)  # refuse before reserving a merchant ID
         fire(app, "approve", by=by, description=message, merchant_id=_next_merchant_id(app))
         _tell_applicant(app, "application.approved", merchant_id=app.merchant_id or "")
@@ -171,7 +179,7 @@ def application_approve(*, application: MerchantApplication, by: User, message: 
 
 def application_reject(*, application: MerchantApplication, by: User, reason: str, message: str) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "reject", by=by, description=message, reason=reason)
         _tell_applicant(app, "application.rejected", message=message)
         return app
@@ -181,7 +189,7 @@ def application_request_changes(
     *, application: MerchantApplication, by: User, fields: list[str], message: str
 ) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "request_changes", by=by, description=message, fields=fields)
         _tell_applicant(app, "application.changes_requested", message=message)
         return app
@@ -192,7 +200,7 @@ def application_request_changes(
 
 def application_suspend(*, application: MerchantApplication, by: User, message: str) -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "suspend", by=by, description=message)
         _tell_applicant(app, "terminal.suspended", message=message)
         return app
@@ -200,10 +208,65 @@ def application_suspend(*, application: MerchantApplication, by: User, message: 
 
 def application_reinstate(*, application: MerchantApplication, by: User, message: str = "") -> MerchantApplication:
     with transaction.atomic():
-        app = locked(application)
+        app = locked(application, by=by)
         fire(app, "reinstate", by=by, description=message)
         _tell_applicant(app, "terminal.reinstated")
         return app
+
+
+# --- Review work that is not a transition ---------------------------------------------------
+
+REVIEW_CHECKLIST = ("id_matches_name", "account_holder_matches", "licence_readable")
+
+
+def application_save_checklist(
+    *, application: MerchantApplication, by: User, checks: dict[str, bool]
+) -> MerchantApplication:
+    """Record the reviewer's checklist. Only the reviewer holding the application, while in review."""
+    unknown = set(checks) - set(REVIEW_CHECKLIST)
+    assert not unknown, f"not on the checklist: {unknown}"
+    with transaction.atomic():
+        app = locked(application)
+        _require_holder(app, by)
+        app.review_checklist = {
+            **{key: bool(checks.get(key)) for key in REVIEW_CHECKLIST},
+            "by": by.pk,
+            "at": timezone.now().isoformat(),
+        }
+        app.save(update_fields=["review_checklist", "updated_at"])
+        audit(
+            application=app,
+            actor=by,
+            action="review.checklist",
+            **{k: app.review_checklist[k] for k in REVIEW_CHECKLIST},
+        )
+        return app
+
+
+def review_note_add(*, application: MerchantApplication, by: User, text: str) -> ReviewNote:
+    """An internal note by a member of staff; the applicant never sees it."""
+    text = (text or "").strip()
+    if not is_staff_member(by):
+        raise RoleRefused(_("Only staff can write internal notes."))
+    if not text:
+        raise ConditionsNotMet(_("This note needs:"), missing=[_("some text")])
+    with transaction.atomic():
+        return ReviewNote.objects.create(application=application, author=by, text=text)
+
+
+def _require_holder(app: MerchantApplication, by: User) -> None:
+    if app.status != Status.IN_REVIEW:
+        raise InvalidState(
+            _("Application %(ref)s is “%(status)s”: only an application in review can be checked.")
+            % {"ref": app.reference, "status": app.get_status_display()}
+        )
+    if app.reviewer_id != by.pk and not by.is_superuser:
+        if app.reviewer is None:
+            raise RoleRefused(_("Claim application %s before you check it.") % app.reference)
+        raise RoleRefused(
+            _("Only %(name)s, who holds application %(ref)s, can check it.")
+            % {"name": app.reviewer, "ref": app.reference}
+        )
 
 
 def audit(*, application: MerchantApplication | None, actor: User | None, action: str, **detail: object) -> None:

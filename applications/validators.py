@@ -26,7 +26,9 @@ def normalize_id_number(value: str) -> str:
             _("This resident ID number's check digit is wrong: please check each digit."),
             code="id_checksum",
         ) from exc
-    except InvalidComponent as exc:
+    except (InvalidComponent, KeyError) as exc:
+        # python-stdnum 2.2 raises KeyError('county') for a region code it knows only down
+        # to the prefecture (e.g. 440200...): that is an unknown region, not a crash.
         raise ValidationError(
             _("This resident ID number's birth date or region is not valid."), code="id_component"
         ) from exc

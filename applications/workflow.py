@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy
 from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import User
+from accounts.roles import is_staff_member
 
 from .choices import Status
 from .errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
@@ -39,7 +40,7 @@ def _action(name: str) -> str:
     return str(ACTION_LABELS.get(name, name))
 
 
-def locked(application: MerchantApplication | int) -> MerchantApplication:
+def locked(application: MerchantApplication | int, *, by: User | None = None) -> MerchantApplication:
     """The application re-read under a row lock, checked against the caller's copy.
 
     If the caller's copy (the page they loaded) shows another state than the database
@@ -52,12 +53,13 @@ def locked(application: MerchantApplication | int) -> MerchantApplication:
     # not rows joined to it, so a joined reviewer could be the one from before the wait.
     fresh = MerchantApplication.objects.select_for_update().get(pk=pk)
     if isinstance(application, MerchantApplication) and application.status != fresh.status:
-        raise Conflict(conflict_message(fresh))
+        raise Conflict(conflict_message(fresh, name_holder=by is not None and is_staff_member(by)))
     return fresh
 
 
-def conflict_message(fresh: MerchantApplication) -> str:
-    if fresh.status == Status.IN_REVIEW and fresh.reviewer is not None:
+def conflict_message(fresh: MerchantApplication, *, name_holder: bool = True) -> str:
+    # Staff are told who holds it (so they can talk to them); an applicant is not given the name.
+    if name_holder and fresh.status == Status.IN_REVIEW and fresh.reviewer is not None:
         return _("Application %(ref)s changed meanwhile: %(name)s is reviewing it now.") % {
             "ref": fresh.reference,
             "name": fresh.reviewer,
@@ -114,4 +116,5 @@ def fire(application: MerchantApplication, name: str, *, by: User, description: 
         getattr(application, name)(by=by, description=description, **kwargs)
         application.save()
     except ConcurrentTransition as exc:
-        raise Conflict(conflict_message(MerchantApplication.objects.get(pk=application.pk))) from exc
+        fresh = MerchantApplication.objects.get(pk=application.pk)
+        raise Conflict(conflict_message(fresh, name_holder=is_staff_member(by))) from exc

@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin_mixins import KeepsHistoryAdmin
 from accounts.models import User
 from accounts.roles import Role
 from applications.admin import MerchantApplicationAdminBase
@@ -140,7 +141,7 @@ class MerchantApplicationAdmin(MerchantApplicationAdminBase):
 
 
 @admin.register(InstallationAppointment)
-class InstallationAppointmentAdmin(admin.ModelAdmin):
+class InstallationAppointmentAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_display = ("starts_at", "application", "installer", "status")
     list_filter = ("status",)
     search_fields = ("=application__reference", "installer__email")
@@ -154,7 +155,7 @@ class InstallationAppointmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(TrainingRecord)
-class TrainingRecordAdmin(admin.ModelAdmin):
+class TrainingRecordAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_display = ("application", "confirmed_by_name", "trainer", "confirmed_at")
     list_select_related = ("application", "trainer")
     readonly_fields = [f.name for f in TrainingRecord._meta.fields]
@@ -209,7 +210,7 @@ class InstallerProfileForm(forms.ModelForm):
 
 
 @admin.register(InstallerProfile)
-class InstallerProfileAdmin(admin.ModelAdmin):
+class InstallerProfileAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     form = InstallerProfileForm
     list_display = ("user", "visits_per_day", "day_starts", "day_ends", "is_active")
     list_select_related = ("user",)

@@ -330,38 +330,50 @@ def installation_start(*, application: MerchantApplication, by: User) -> Merchan
         app = locked(application)
         check(app, "start_installation", by=by)
         visit = _booked(app)
-        if visit and visit.installer_id != by.pk and not by.is_superuser:
-            raise RoleRefused(
-                _("Only %(name)s, the installer assigned to application %(ref)s, can start this visit.")
-                % {"name": visit.installer, "ref": app.reference}
-            )
+        _require_assigned(app, by, visit)
         fire(app, "start_installation", by=by)
-        if visit:
-            visit.checked_in_at = timezone.now()
-            visit.save(update_fields=["checked_in_at"])
+        visit.checked_in_at = timezone.now()
+        visit.save(update_fields=["checked_in_at"])
         notify(recipient=app.applicant, template="installation.started", context={"reference": app.reference})
         return app
 
 
+# The visit's steps check the assignment under the application's lock, so that a visit
+# reassigned meanwhile by staff cannot be worked on by the installer it was taken from.
+
+
 def visit_assign_terminal(*, application: MerchantApplication, by: User, serial_number: str) -> Terminal:
-    _require_assigned(application, by)
-    return terminal_services.terminal_assign(application=application, by=by, serial_number=serial_number)
+    with transaction.atomic():
+        app = locked(application)
+        _require_assigned(app, by)
+        terminal = terminal_services.terminal_assign(
+            application=app, by=by, serial_number=serial_number, register_at_host=False
+        )
+    terminal_services.terminal_register_at_host(terminal=terminal)  # network: after the commit, never inside it
+    return terminal
 
 
 def visit_release_terminal(
     *, application: MerchantApplication, by: User, faulty: bool = False, note: str = ""
 ) -> Terminal:
-    _require_assigned(application, by)
-    return terminal_services.terminal_release(application=application, by=by, faulty=faulty, note=note)
+    with transaction.atomic():
+        app = locked(application)
+        _require_assigned(app, by)
+        return terminal_services.terminal_release(application=app, by=by, faulty=faulty, note=note)
 
 
 def visit_configure(*, application: MerchantApplication, by: User, **values: object) -> TerminalConfiguration:
-    _require_assigned(application, by)
-    return terminal_services.terminal_configure(application=application, by=by, **values)  # type: ignore[arg-type]
+    with transaction.atomic():
+        app = locked(application)
+        _require_assigned(app, by)
+        return terminal_services.terminal_configure(application=app, by=by, **values)  # type: ignore[arg-type]
 
 
 def visit_signin(*, application: MerchantApplication, by: User) -> SignIn:
-    _require_assigned(application, by)
+    # The sign-in talks to the host, so it runs outside any transaction; it records its
+    # answer under its own lock, and completing the configuration checks the assignment again.
+    with transaction.atomic():
+        _require_assigned(locked(application), by)
     return terminal_services.signin_test(application=application, by=by)
 
 

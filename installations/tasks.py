@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import reminders
+from . import dashboard, reminders
 
 
 @shared_task(acks_late=True)
@@ -13,3 +13,9 @@ def remind_upcoming_visits() -> int:
 @shared_task(acks_late=True)
 def send_staff_digest() -> int:
     return reminders.send_staff_digest()
+
+
+@shared_task(acks_late=True)
+def refresh_staff_dashboard() -> None:
+    """Recompute the staff dashboard's figures, so that no page view waits for them."""
+    dashboard.refresh_figures()

@@ -1,7 +1,11 @@
 from django.urls import path
 
+from . import views_dashboard
+
 app_name = "installations"
-urlpatterns: list = []
+urlpatterns: list = [
+    path("dashboard/", views_dashboard.staff_dashboard, name="staff_dashboard"),
+]
 
 # --- Issue 5: the installers' visits and the applicant's booking -----------------------------
 from . import views_applicant, views_installer  # noqa: E402

@@ -4,6 +4,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.admin_mixins import KeepsHistoryAdmin
+
 from . import services
 from .messages import TEMPLATES
 from .models import DeliveryStatus, Notification
@@ -23,7 +25,7 @@ class TemplateFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     """Read-only outbox for staff: what was sent to whom, and why a message failed.
 
     The outbox is the largest table: no date hierarchy and no full count, which would

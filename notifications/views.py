@@ -1,5 +1,6 @@
 """The in-app notification list: what the workflow sent the signed-in person."""
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -8,9 +9,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from accounts.models import User
+from accounts.roles import Role, has_role
 
 from .messages import TemplateError
 from .messages import render as render_message
@@ -28,10 +33,23 @@ class InboxItem:
     body: str
     at: datetime
     unread: bool
-    reference: str
+    link: str
 
 
-def _item(row: Notification, language: str) -> InboxItem:
+def _link_for(user: User) -> Callable[[str], str]:
+    """Where "open" leads for this person: the page their role has for that application.
+
+    Named URLs only (no import of the contexts to the right): the applicant's status page,
+    the installer's visit page; staff read the application in their own workspace.
+    """
+    if has_role(user, Role.APPLICANT):
+        return lambda reference: reverse("applications:status", args=[reference])
+    if has_role(user, Role.INSTALLER):
+        return lambda reference: reverse("installations:visit", args=[reference])
+    return lambda reference: ""
+
+
+def _item(row: Notification, language: str, link: Callable[[str], str]) -> InboxItem:
     try:
         subject, body = render_message(row.template, row.context, language)
     except TemplateError:
@@ -42,7 +60,7 @@ def _item(row: Notification, language: str) -> InboxItem:
         body=body,
         at=row.created_at,
         unread=row.read_at is None,
-        reference=str(row.context.get("reference", "")),
+        link=link(reference) if (reference := str(row.context.get("reference", ""))) else "",
     )
 
 
@@ -53,7 +71,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_for(request.user).order_by("-created_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    items = [_item(row, language) for row in page.object_list]
+    link = _link_for(request.user)
+    items = [_item(row, language, link) for row in page.object_list]
     return render(request, "notifications/inbox.html", {"page": page, "items": items})
 
 

@@ -141,6 +141,9 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "inte
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Asia/Shanghai"
+# The staff dashboard's aggregates, shared by all staff: beat recomputes them this often
+# (0: every page view computes them).
+STAFF_DASHBOARD_CACHE_SECONDS = env.int("STAFF_DASHBOARD_CACHE_SECONDS", default=60)
 # Periodic jobs. Beat (run once) only starts them; what is due is read from the database,
 # so a missed or doubled run changes nothing. DatabaseScheduler copies these entries into
 # django_celery_beat's tables at start, where staff can pause them in the admin.
@@ -164,6 +167,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "installations.tasks.remind_upcoming_visits",
         "schedule": crontab(minute="*/15"),
         "options": {"expires": 900},
+    },
+    "installations-staff-dashboard": {
+        "task": "installations.tasks.refresh_staff_dashboard",
+        "schedule": float(max(STAFF_DASHBOARD_CACHE_SECONDS, 10)),
+        "options": {"expires": max(STAFF_DASHBOARD_CACHE_SECONDS, 10)},
     },
     "installations-staff-digest": {
         "task": "installations.tasks.send_staff_digest",

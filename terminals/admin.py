@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from accounts.admin_mixins import KeepsHistoryAdmin
+
 from .models import SignIn, Terminal, TerminalConfiguration, TerminalEvent
 
 
@@ -50,7 +52,7 @@ class TerminalEventInline(admin.TabularInline):
 
 
 @admin.register(Terminal)
-class TerminalAdmin(admin.ModelAdmin):
+class TerminalAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     inlines = [TerminalEventInline]
     # Terminals change through the services (the import, the visit, the inventory page), which
     # write the history: here they are only looked at.
@@ -68,7 +70,7 @@ class TerminalAdmin(admin.ModelAdmin):
 
 
 @admin.register(SignIn)
-class SignInAdmin(admin.ModelAdmin):
+class SignInAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_display = ("at", "application", "response_code", "source", "by")
     list_filter = ("response_code", "source")
     list_select_related = ("application", "by")

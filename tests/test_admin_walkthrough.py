@@ -140,3 +140,64 @@ def test_a_reviewer_sees_only_the_buttons_of_their_role(client, reviewer, applic
     assert "Claim for review" in page
     assert "Check in (start installation)" not in page
     assert ">Submit<" not in page
+
+
+def _admin_page(client, person, application):
+    from accounts.roles import grant_admin_permissions
+
+    grant_admin_permissions()
+    client.login(username=person.username, password=PASSWORD)
+    return client.get(reverse("admin:applications_merchantapplication_change", args=[application.pk]))
+
+
+def test_support_sees_personal_numbers_masked_in_the_admin(client, support, application_in):
+    active = application_in(Status.ACTIVE)
+
+    page = _admin_page(client, support, active).content.decode()
+
+    assert active.id_number not in page and active.card_number not in page
+    assert active.id_number[-4:] in page
+
+
+def test_a_reviewer_sees_the_numbers_whole_but_cannot_edit_a_draft_s_data(client, reviewer, application_in):
+    draft = application_in(Status.DRAFT)
+
+    response = _admin_page(client, reviewer, draft)
+    posted = client.post(
+        reverse("admin:applications_merchantapplication_change", args=[draft.pk]), {"legal_name": "someone else"}
+    )
+
+    assert draft.id_number in response.content.decode()
+    assert 'name="legal_name"' not in response.content.decode()
+    assert posted.status_code in (200, 302)
+    draft.refresh_from_db()
+    assert draft.legal_name != "someone else"
+
+
+def test_a_malformed_id_in_the_admin_answers_404(admin_client_):
+    # The admin's own change page sends an unknown object back to the list, as Django does.
+    assert admin_client_.get("/admin/applications/merchantapplication/abc/change/").status_code == 302
+    assert admin_client_.get("/admin/applications/merchantapplication/abc/act/submit/").status_code == 404
+
+
+def test_the_admin_opens_documents_through_the_staff_document_view(admin_client_, application_in):
+    submitted = application_in(Status.SUBMITTED)
+    document = submitted.documents.first()
+
+    page = admin_client_.get(reverse("admin:applications_merchantapplication_change", args=[submitted.pk]))
+
+    assert reverse("applications:review_document", args=[submitted.reference, document.pk]) in page.content.decode()
+
+
+@pytest.mark.parametrize(
+    "model",
+    ["installations.installationappointment", "terminals.signin", "terminals.terminal", "notifications.notification"],
+)
+def test_rows_that_are_history_cannot_be_deleted_from_the_admin(model, admin_user, rf):
+    from django.apps import apps
+    from django.contrib import admin
+
+    model_admin = admin.site._registry[apps.get_model(model)]
+    request = rf.get("/")
+    request.user = admin_user
+    assert model_admin.has_delete_permission(request) is False

@@ -37,3 +37,27 @@ def test_log_records_never_carry_a_whole_personal_number(caplog):
     assert "6222020000000000018" not in caplog.text
     assert "110105198001030025" not in caplog.text
     assert "0018" in caplog.text
+
+
+def test_numbers_written_in_groups_are_masked_too():
+    text = mask_numbers_in_text("mobile 138 0013 8000, card 6222-0200-1234-5678, id 110105 19800103 0025")
+    for whole in ("138 0013 8000", "6222-0200-1234-5678", "110105 19800103 0025", "13800138000"):
+        assert whole not in text
+    assert "138****8000" in text
+
+
+def test_short_numbers_and_dates_are_left_alone():
+    text = "visit 2026-12-08 10:00, 3 visits, code 00, TID 10000001"
+    assert mask_numbers_in_text(text) == text
+
+
+def test_a_traceback_in_a_log_record_is_masked(caplog):
+    logger = logging.getLogger("tests.masking.tb")
+    logger.addFilter(MaskPersonalDataFilter())
+    with caplog.at_level(logging.ERROR, logger="tests.masking.tb"):
+        try:
+            raise ValueError("bad card 6222020000000000018")
+        except ValueError:
+            logger.exception("delivery failed")
+    assert "6222020000000000018" not in caplog.text
+    assert "delivery failed" in caplog.text

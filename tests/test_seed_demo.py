@@ -1,8 +1,11 @@
 import io
 
+import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.core.management.base import CommandError
 
+from accounts.models import User
 from applications.choices import Status
 from applications.models import MerchantApplication
 
@@ -12,24 +15,31 @@ def _row_counts() -> dict[str, int]:
 
 
 def test_it_spreads_a_dozen_applications_over_every_state(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
     states = set(MerchantApplication.objects.values_list("status", flat=True))
     assert states == set(Status.values)
     assert MerchantApplication.objects.count() == 12
 
 
 def test_running_it_twice_leaves_the_same_data(db):
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
     first = _row_counts()
     statuses = dict(MerchantApplication.objects.values_list("reference", "status"))
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", force=True, stdout=io.StringIO())
     assert _row_counts() == first
     assert dict(MerchantApplication.objects.values_list("reference", "status")) == statuses
 
 
 def test_it_prints_one_login_per_role(db, capsys):
-    call_command("seed_demo")
+    call_command("seed_demo", force=True)
     out = capsys.readouterr().out
     for role in ("Applicant", "Reviewer", "Installer", "Support", "Administrator"):
         assert role in out
     assert "demo-pass-2026" in out
+
+
+def test_it_refuses_to_run_with_debug_off_unless_forced(db, settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="DJANGO_DEBUG=true"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not User.objects.exists()

@@ -231,3 +231,17 @@ def test_only_the_assigned_installer_may_check_in(other_installer, application_i
     with pytest.raises(RoleRefused):
         inst.installation_start(application=scheduled, by=other_installer)
     before.assert_unchanged()
+
+
+def test_an_applicant_s_conflict_does_not_name_the_reviewer(applicant, reviewer, application_in, snapshot):
+    submitted = application_in(Status.SUBMITTED)
+    stale_copy = type(submitted).objects.get(pk=submitted.pk)
+    app.application_claim(application=submitted, by=reviewer)
+    before = snapshot(submitted)
+
+    with pytest.raises(Conflict) as refusal:
+        app.application_withdraw(application=stale_copy, by=applicant)
+
+    assert str(reviewer) not in refusal.value.message
+    assert "In review" in refusal.value.message
+    before.assert_unchanged()

@@ -15,6 +15,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from accounts.roles import Role, has_role
@@ -94,6 +95,8 @@ def _next_url(app: MerchantApplication, slug: str) -> str:
     return reverse("applications:summary", kwargs={"reference": app.reference})
 
 
+# Django's error reports must not carry what the applicant typed into these fields.
+@sensitive_post_parameters("id_number", "card_number", "mobile", "credit_code")
 @applicant_required
 def application_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
     app = application_for_applicant(request.user, reference)

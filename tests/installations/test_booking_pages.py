@@ -66,3 +66,15 @@ def test_within_24_hours_the_page_offers_no_change_and_says_to_call(approved, cl
         page = client.get(url).content.decode()
     assert "please call us" in page
     assert 'value="cancel"' not in page and 'name="starts_at"' not in page
+
+
+def test_cancelling_asks_for_a_confirmation_first(approved, client):
+    login(client, approved.applicant)
+    url = reverse("installations:booking", args=[approved.reference])
+    client.post(url, {"action": "book", "starts_at": at(9, 9).isoformat()})
+
+    page = client.get(url).content.decode()
+
+    confirm = page[page.index('id="cancel-visit"') :]
+    assert "<summary" in confirm.split('value="cancel"')[0]
+    assert "Yes, cancel the visit" in confirm

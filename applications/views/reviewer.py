@@ -1,0 +1,551 @@
+"""The reviewer's workspace: the queue, one application on one screen, and the decisions.
+
+Every page answers 404 to anyone without the Reviewer role (documents: to anyone who is not
+staff), so that nobody learns an application exists. Decisions go through the services, with
+the status the page showed: if the application changed since, the service refuses.
+"""
+
+import csv
+import io
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from functools import wraps
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from accounts.masking import mask_card, mask_id_number, mask_mobile
+from accounts.models import User
+from accounts.roles import Role, has_role, is_staff_member
+
+from .. import services
+from ..admin_transitions import fixable_choices
+from ..choices import BusinessType, DocumentKind, Province, Status, TimeWindow
+from ..errors import Conflict, WorkflowError
+from ..forms_reviewer import (
+    CHECKLIST_LABELS,
+    ApproveForm,
+    ChecklistForm,
+    HoldForm,
+    NoteForm,
+    QueueFilterForm,
+    RejectForm,
+    RequestChangesForm,
+)
+from ..models import ApplicationDocument, AuditEvent, MerchantApplication
+from ..selectors import (
+    QueueTab,
+    Sla,
+    duplicates_of,
+    history_for,
+    queue_page,
+    review_queue,
+    sla_hours,
+    sla_of,
+)
+
+View = Callable[..., HttpResponse]
+
+
+def reviewer_required(view: View) -> View:
+    """Logged in (else the login page), and a reviewer (else 404: the page does not exist for them)."""
+
+    @login_required
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if not has_role(request.user, Role.REVIEWER):
+            raise Http404
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _application(reference: str) -> MerchantApplication:
+    return get_object_or_404(MerchantApplication.objects.select_related("applicant", "reviewer"), reference=reference)
+
+
+def _as_seen(app: MerchantApplication, seen_status: str) -> MerchantApplication:
+    """The application as the page showed it: workflow.locked() compares this status with the database."""
+    return MerchantApplication(pk=app.pk, reference=app.reference, status=seen_status)
+
+
+# --- The queue -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One line of the queue, its labels looked up once per page (get_FOO_display is slow in a loop)."""
+
+    app: MerchantApplication
+    sla: Sla | None
+    status: str
+    province: str
+    business_type: str
+    mobile: str
+
+
+def _labels(choices: list[tuple[str, object]]) -> dict[str, str]:
+    return {value: str(label) for value, label in choices}
+
+
+def _options(choices: list[tuple[str, object]], selected: str) -> str:
+    """<option>s of a filter, rendered in one pass (the widget templates cost more than the query)."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices),
+    )
+
+
+@require_GET
+@reviewer_required
+def queue(request: HttpRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET)
+    filters = form.filters()
+    page = queue_page(review_queue(user=request.user, filters=filters), page=form.page_number())
+    now = timezone.now()
+    statuses, provinces, types = _labels(Status.choices), _labels(Province.choices), _labels(BusinessType.choices)
+    rows = [
+        QueueRow(
+            app,
+            sla_of(app, now=now),
+            statuses.get(app.status, app.status),
+            provinces.get(app.province, ""),
+            types.get(app.business_type, ""),
+            mask_mobile(app.mobile),
+        )
+        for app in page.rows
+    ]
+    query = filters.as_dict()
+    context = {
+        "form": form,
+        "filters": filters,
+        "options": {
+            name: _options(form.fields[name].choices, getattr(filters, name))
+            for name in ("status", "province", "business_type", "age")
+        },
+        "page": page,
+        "rows": rows,
+        "tabs": [
+            (tab, label, "?" + urlencode({**{k: v for k, v in query.items() if k != "tab"}, "tab": tab}))
+            for tab, label in (
+                (QueueTab.UNASSIGNED, _("Unassigned")),
+                (QueueTab.MINE, _("Mine")),
+                (QueueTab.ALL, _("All")),
+            )
+        ],
+        "query": urlencode(query),
+        "previous_link": "?" + urlencode({**query, "page": page.number - 1}),
+        "next_link": "?" + urlencode({**query, "page": page.number + 1}),
+        "sla_hours": sla_hours(),
+    }
+    template = "applications/reviewer/_queue_results.html" if request.htmx else "applications/reviewer/queue.html"
+    return render(request, template, context)
+
+
+EXPORT_COLUMNS = (
+    "reference", "status", "submitted_at", "status_changed_at", "legal_name", "id_number", "mobile",
+    "business_type", "business_name", "province", "city", "bank_name", "card_number", "reviewer",
+)  # fmt: skip
+
+
+@require_GET
+@reviewer_required
+def queue_export(request: HttpRequest) -> StreamingHttpResponse:
+    """The filtered queue as CSV, personal numbers masked; the export is recorded in the audit history."""
+    filters = QueueFilterForm(request.GET).filters()
+    qs = review_queue(user=request.user, filters=filters)
+    services.audit(application=None, actor=request.user, action="queue.exported", filters=filters.as_dict())
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    # Labels are read now, in the language of the request: the rows are written after the view returns.
+    header = [str(MerchantApplication._meta.get_field(c).verbose_name).capitalize() for c in EXPORT_COLUMNS]
+    labels = (_labels(Status.choices), _labels(BusinessType.choices), _labels(Province.choices))
+    response = StreamingHttpResponse(
+        _csv_rows(qs, header, labels, timezone.get_current_timezone()), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="review-queue-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _csv_rows(
+    qs: QuerySet[MerchantApplication], header: list[str], labels: tuple[dict[str, str], ...], tz: tzinfo
+) -> Iterator[str]:
+    """Plain values, not model instances, sent a thousand rows at a time: 100,000 rows in seconds."""
+    statuses, types, provinces = labels
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    buffer.write("\ufeff")  # a byte-order mark, so that spreadsheet programs read the Chinese names right
+    writer.writerow(header)
+    values = qs.values_list(
+        "reference", "status", "submitted_at", "status_changed_at", "legal_name", "id_number", "mobile",
+        "business_type", "business_name", "province", "city", "bank_name", "card_number",
+        "reviewer__first_name", "reviewer__last_name", "reviewer__email",
+    )  # fmt: skip
+    for i, row in enumerate(values.iterator(chunk_size=2000), start=1):
+        (ref, status, submitted, changed, name, id_number, mobile, btype, bname, province, city, bank, card,
+         first, last, email) = row  # fmt: skip
+        writer.writerow(
+            [
+                ref, statuses.get(status, status), _local(submitted, tz), _local(changed, tz), _cell(name),
+                mask_id_number(id_number), _cell(mask_mobile(mobile)), types.get(btype, btype), _cell(bname),
+                provinces.get(province, province), _cell(city), _cell(bank), mask_card(card),
+                _cell(f"{first} {last}".strip() or (email or "")),
+            ]
+        )  # fmt: skip
+        if i % 1000 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(text: str) -> str:
+    """Text typed by applicants, made inert for spreadsheets: a leading = + - @ would start a formula."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def _local(value: datetime | None, tz: tzinfo) -> str:
+    return value.astimezone(tz).strftime("%Y-%m-%d %H:%M") if value else ""
+
+
+# --- One application ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime
+    who: User | None
+    what: str
+    detail: str
+
+
+AUDIT_LABELS = {
+    "document.uploaded": _("document uploaded"),
+    "document.viewed": _("document viewed"),
+    "review.checklist": _("checklist saved"),
+    "queue.exported": _("queue exported"),
+}
+
+
+def _history(app: MerchantApplication) -> list[HistoryEntry]:
+    entries = [
+        HistoryEntry(
+            log.timestamp,
+            log.by,
+            f"{Status(log.source_state).label if log.source_state in Status.values else log.source_state or '—'} → "
+            f"{Status(log.state).label if log.state in Status.values else log.state}",
+            log.description or "",
+        )
+        for log in history_for(app)
+    ]
+    # Document views are audited too, but listing every look here would bury the history.
+    events = AuditEvent.objects.filter(application=app).exclude(action="document.viewed")
+    for event in events.select_related("actor").order_by("at")[:200]:
+        kind = event.detail.get("kind")
+        entries.append(
+            HistoryEntry(
+                event.at,
+                event.actor,
+                str(AUDIT_LABELS.get(event.action, event.action)),
+                str(DocumentKind(kind).label) if kind in DocumentKind.values else "",
+            )
+        )
+    return sorted(entries, key=lambda e: e.at)
+
+
+def _data_sections(app: MerchantApplication) -> list[tuple[str, list[tuple[str, str]]]]:
+    def label(name: str) -> str:
+        return str(MerchantApplication._meta.get_field(name).verbose_name).capitalize()
+
+    def shown(name: str) -> str:
+        display = getattr(app, f"get_{name}_display", None)
+        return str(display() if display else getattr(app, name) or "")
+
+    windows = _labels(TimeWindow.choices)
+
+    def rows(names: tuple[str, ...]) -> list[tuple[str, str]]:
+        return [(label(n), shown(n)) for n in names]
+
+    return [
+        (_("Person"), rows(("legal_name", "id_number", "mobile"))),
+        (
+            _("Business"),
+            rows(
+                ("business_type", "business_name", "credit_code", "category", "province", "city", "district", "street")
+            ),
+        ),
+        (_("Settlement account"), rows(("bank_name", "bank_branch", "account_holder", "card_number"))),
+        (
+            _("Terminal and installation"),
+            [
+                (label("terminal_model"), shown("terminal_model")),
+                (_("Installation address"), app.installation_address_display()),
+                (label("preferred_windows"), ", ".join(windows.get(w, w) for w in app.preferred_windows or [])),
+            ],
+        ),
+    ]
+
+
+def _review_context(
+    request: HttpRequest,
+    app: MerchantApplication,
+    *,
+    bound: dict[str, object] | None = None,
+    error: str = "",
+) -> dict[str, object]:
+    seen = {"seen_status": app.status}
+    checklist = {k: v for k, v in (app.review_checklist or {}).items() if k in CHECKLIST_LABELS}
+    forms = {
+        "approve_form": ApproveForm(initial=seen),
+        "reject_form": RejectForm(initial=seen),
+        "changes_form": RequestChangesForm(initial=seen),
+        "checklist_form": ChecklistForm(initial={**seen, **checklist}),
+        "note_form": NoteForm(),
+        "seen_form": HoldForm(initial=seen),
+        **(bound or {}),
+    }
+    holds = app.status == Status.IN_REVIEW and app.reviewer_id == request.user.pk
+    fixable = dict(fixable_choices())
+    if not holds:
+        for checkbox in forms["checklist_form"].fields.values():  # type: ignore[attr-defined]
+            checkbox.disabled = True  # only the holder ticks it
+    return {
+        "app": app,
+        "sla": sla_of(app),
+        "sections": _data_sections(app),
+        "documents": sorted(app.documents.all(), key=lambda d: KIND_ORDER.get(d.kind, 99)),
+        "duplicates": duplicates_of(app),
+        "notes": list(app.notes.select_related("author")),
+        "history": _history(app),
+        "holds": holds,
+        "can_claim": app.status == Status.SUBMITTED,
+        "error": error,
+        "checklist_done": _checklist_missing(app) == [],
+        "to_fix": [fixable.get(name, name) for name in app.changes_requested_fields or []],
+        **forms,
+    }
+
+
+KIND_ORDER = {kind: i for i, kind in enumerate(DocumentKind.values)}
+
+
+def _checklist_missing(app: MerchantApplication) -> list[str]:
+    needed = ["id_matches_name", "account_holder_matches"] + (["licence_readable"] if app.needs_licence else [])
+    ticked = app.review_checklist or {}
+    return [str(CHECKLIST_LABELS[k]) for k in needed if not ticked.get(k)]
+
+
+def _render_review(
+    request: HttpRequest, app: MerchantApplication, *, status: int = 200, **kwargs: object
+) -> HttpResponse:
+    return render(request, "applications/reviewer/review.html", _review_context(request, app, **kwargs), status=status)
+
+
+@require_GET
+@reviewer_required
+def review(request: HttpRequest, reference: str) -> HttpResponse:
+    return _render_review(request, _application(reference))
+
+
+@require_GET
+@login_required
+def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
+    """One document, inline, to staff only: anyone else gets 404 (never a public URL)."""
+    if not is_staff_member(request.user):
+        raise Http404
+    doc = get_object_or_404(
+        ApplicationDocument.objects.select_related("application"), pk=pk, application__reference=reference
+    )
+    services.audit(application=doc.application, actor=request.user, action="document.viewed", kind=doc.kind)
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(doc.content_type, "bin")
+    response = FileResponse(
+        doc.file.open("rb"),
+        content_type=doc.content_type,
+        as_attachment=False,
+        filename=f"{reference}-{doc.kind}.{extension}",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Decisions ----------------------------------------------------------------------------
+
+
+def _act(
+    request: HttpRequest,
+    reference: str,
+    form_class: type,
+    form_name: str,
+    run: Callable[[MerchantApplication, dict], object],
+    done: str,
+    after: Callable[[MerchantApplication], str],
+) -> HttpResponse:
+    """Validate, call the service with the application as the page showed it, and say what happened.
+
+    A refused action re-renders the page with what was typed and why, changing nothing.
+    """
+    app = _application(reference)
+    form = form_class(request.POST)
+    if not form.is_valid():
+        return _render_review(
+            request, app, bound={form_name: form}, error=_("Nothing was done: correct the form below."), status=400
+        )
+    try:
+        run(_as_seen(app, form.cleaned_data["seen_status"]), form.cleaned_data)
+    except WorkflowError as exc:
+        fresh = _application(reference)
+        # The form is shown again with what was typed, now marked with the status shown,
+        # so that a second press acts on what the reviewer sees this time.
+        data = request.POST.copy()
+        data["seen_status"] = fresh.status
+        return _render_review(
+            request,
+            fresh,
+            bound={form_name: form_class(data)},
+            error=str(exc),
+            status=409 if isinstance(exc, Conflict) else 400,
+        )
+    messages.success(request, done % {"ref": app.reference})
+    return redirect(after(app))
+
+
+def _review_url(app: MerchantApplication) -> str:
+    return reverse("applications:review", args=[app.reference])
+
+
+def _queue_url(app: MerchantApplication) -> str:
+    return reverse("applications:review_queue") + "?tab=mine"
+
+
+@require_POST
+@reviewer_required
+def claim(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        HoldForm,
+        "seen_form",
+        lambda app, data: services.application_claim(application=app, by=request.user),
+        _("You now hold application %(ref)s."),
+        _review_url,
+    )
+
+
+@require_POST
+@reviewer_required
+def release(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        HoldForm,
+        "seen_form",
+        lambda app, data: services.application_release(application=app, by=request.user, message=data["message"]),
+        _("Application %(ref)s is back in the unassigned queue."),
+        _queue_url,
+    )
+
+
+@require_POST
+@reviewer_required
+def approve(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(reference)
+    missing = _checklist_missing(app)
+    if missing and app.status == Status.IN_REVIEW and app.reviewer_id == request.user.pk:
+        return _render_review(
+            request,
+            app,
+            bound={"approve_form": ApproveForm(request.POST)},
+            error=_("Tick the checklist before you approve: %s") % "; ".join(missing),
+            status=400,
+        )
+    return _act(
+        request,
+        reference,
+        ApproveForm,
+        "approve_form",
+        lambda app, data: services.application_approve(application=app, by=request.user, message=data["message"]),
+        _("Application %(ref)s is approved."),
+        _queue_url,
+    )
+
+
+@require_POST
+@reviewer_required
+def reject(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        RejectForm,
+        "reject_form",
+        lambda app, data: services.application_reject(
+            application=app, by=request.user, reason=data["reason"], message=data["message"]
+        ),
+        _("Application %(ref)s is rejected."),
+        _queue_url,
+    )
+
+
+@require_POST
+@reviewer_required
+def request_changes(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        RequestChangesForm,
+        "changes_form",
+        lambda app, data: services.application_request_changes(
+            application=app, by=request.user, fields=data["fields"], message=data["message"]
+        ),
+        _("Application %(ref)s is back with the applicant for changes."),
+        _queue_url,
+    )
+
+
+@require_POST
+@reviewer_required
+def checklist(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(
+        request,
+        reference,
+        ChecklistForm,
+        "checklist_form",
+        lambda app, data: services.application_save_checklist(application=app, by=request.user, checks=_checks(data)),
+        _("Checklist of application %(ref)s saved."),
+        _review_url,
+    )
+
+
+def _checks(data: dict) -> dict[str, bool]:
+    return {key: bool(data.get(key)) for key in services.REVIEW_CHECKLIST}
+
+
+@require_POST
+@reviewer_required
+def add_note(request: HttpRequest, reference: str) -> HttpResponse:
+    app = _application(reference)
+    form = NoteForm(request.POST)
+    if not form.is_valid():
+        return _render_review(
+            request, app, bound={"note_form": form}, error=_("The note was not saved: it is empty."), status=400
+        )
+    try:
+        services.review_note_add(application=app, by=request.user, text=form.cleaned_data["text"])
+    except WorkflowError as exc:
+        return _render_review(request, app, bound={"note_form": form}, error=str(exc), status=400)
+    messages.success(request, _("Note added."))
+    return redirect(_review_url(app) + "#notes")

@@ -1,0 +1,84 @@
+"""The staff dashboard: the whole pipeline on one page.
+
+It shows the installers' backlog beside the review figures, so it lives here, in the
+highest app among the contexts it shows (DESIGN.md). Its figures come from
+installations.dashboard, refreshed off the request; the page shows when they were computed.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from accounts.roles import is_staff_member
+from applications.choices import Status
+from applications.selectors import DAILY_STATES, sla_hours
+
+from .dashboard import cached_figures
+
+# The funnel in the order the workflow reaches the states; the two ends that leave it last.
+FUNNEL = [
+    Status.DRAFT, Status.SUBMITTED, Status.IN_REVIEW, Status.CHANGES_REQUESTED, Status.APPROVED,
+    Status.INSTALLATION_SCHEDULED, Status.CONFIGURING, Status.TRAINING, Status.ACTIVE, Status.SUSPENDED,
+    Status.REJECTED, Status.WITHDRAWN,
+]  # fmt: skip
+INSTALLATION_STATES = [Status.APPROVED, Status.INSTALLATION_SCHEDULED, Status.CONFIGURING, Status.TRAINING]
+
+
+def _chart(daily: list[dict[str, object]], *, width: int = 900, height: int = 240) -> dict[str, object]:
+    """Coordinates of a line chart drawn as inline SVG on the server: no script, no CDN."""
+    left, right, top, bottom = 40, 10, 10, 30
+    plot_w, plot_h = width - left - right, height - top - bottom
+    peak = max([1, *(int(day[s]) for day in daily for s in DAILY_STATES)])
+    step = plot_w / max(len(daily) - 1, 1)
+
+    def y(value: int) -> float:
+        return round(top + plot_h - value / peak * plot_h, 1)
+
+    series = [
+        {
+            "state": str(state),
+            "label": Status(state).label,
+            "points": " ".join(f"{round(left + i * step, 1)},{y(int(day[state]))}" for i, day in enumerate(daily)),
+            "total": sum(int(day[state]) for day in daily),
+        }
+        for state in DAILY_STATES
+    ]
+    ticks = [{"y": y(v), "label": v} for v in sorted({0, peak // 2, peak})]
+    days = [
+        {"x": round(left + i * step, 1), "label": day["day"].strftime("%m-%d")}  # type: ignore[attr-defined]
+        for i, day in enumerate(daily)
+        if i % 5 == 0 or i == len(daily) - 1
+    ]
+    return {
+        "width": width, "height": height, "left": left, "right": width - right, "top": top,
+        "bottom": top + plot_h, "series": series, "ticks": ticks, "days": days,
+    }  # fmt: skip
+
+
+def dashboard_context() -> dict[str, object]:
+    """Everything the dashboard template shows (support's dashboard adds the terminals to it)."""
+    figures = cached_figures()
+    counts: dict[str, int] = figures["counts"]  # type: ignore[assignment]
+    peak = max([1, *counts.values()])
+    medians: dict[str, float] = figures["medians"]  # type: ignore[assignment]
+    return {
+        **figures,
+        "funnel": [
+            {"state": s, "label": s.label, "n": counts.get(s, 0), "width": round(counts.get(s, 0) / peak * 100, 1)}
+            for s in FUNNEL
+        ],
+        "median_rows": [{"label": s.label, "hours": medians[s]} for s in FUNNEL if s in medians],
+        "installation_counts": [{"label": s.label, "n": counts.get(s, 0)} for s in INSTALLATION_STATES],
+        "chart": _chart(figures["daily"]),  # type: ignore[arg-type]
+        "sla_hours": sla_hours(),
+        "total": sum(counts.values()),
+    }
+
+
+@require_GET
+@login_required
+def staff_dashboard(request: HttpRequest) -> HttpResponse:
+    if not is_staff_member(request.user):
+        raise Http404
+    return render(request, "installations/dashboard/dashboard.html", dashboard_context())
