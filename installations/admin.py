@@ -13,8 +13,12 @@ from terminals.admin import ConfigurationInline, SignInInline
 from terminals.services import signin_record, signin_test
 
 from . import services
-from .forms import AssignTerminalForm, ConfigurationForm
-from .models import TRAINING_TOPICS, InstallationAppointment, InstallerProfile, TrainingRecord
+from .forms import (
+    AssignTerminalForm,
+    ConfigurationForm,
+    TrainingForm,  # the installer's own: the service names what is missing
+)
+from .models import InstallationAppointment, InstallerProfile, TrainingRecord
 
 
 class VisitForm(forms.Form):
@@ -40,13 +44,6 @@ class SignInForm(forms.Form):
     detail = forms.CharField(
         label=_("Detail"), max_length=200, help_text=_("Why the portal could not test it itself (e.g. private APN).")
     )
-
-
-class TrainingForm(forms.Form):
-    topics = forms.MultipleChoiceField(
-        label=_("Topics covered"), choices=TRAINING_TOPICS, widget=forms.CheckboxSelectMultiple
-    )
-    confirmed_by_name = forms.CharField(label=_("Merchant's name, typed by the merchant"), max_length=100)
 
 
 INSTALLATION_ACTIONS = [
