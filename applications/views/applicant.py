@@ -17,6 +17,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
 
@@ -272,12 +273,9 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
             "to_fix": to_fix if app.status == Status.CHANGES_REQUESTED else [],
             "documents": documents_of(app),
             "editable": app.status in APPLICANT_EDITABLE_STATES,
-            "can_withdraw": app.status in WITHDRAWABLE,
+            "can_withdraw": can_proceed(app.withdraw, check_conditions=False),
         },
     )
-
-
-WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
 
 
 @applicant_required
@@ -302,7 +300,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "applications/applicant/withdraw.html",
-        {"application": app, "form": form, "can_withdraw": app.status in WITHDRAWABLE},
+        {"application": app, "form": form, "can_withdraw": can_proceed(app.withdraw, check_conditions=False)},
     )
 
 
