@@ -22,7 +22,7 @@ from django_fsm import can_proceed
 from accounts.roles import Role, has_role
 
 from .. import services
-from ..access import application_for_applicant, document_for_viewer
+from ..access import application_for_applicant, document_for_applicant
 from ..choices import APPLICANT_EDITABLE_STATES, Status
 from ..errors import Conflict, InvalidState, WorkflowError
 from ..forms import STEP_BY_SLUG, STEPS, ConsentForm, DocumentsForm, WithdrawForm, field_label, step_of_field
@@ -310,7 +310,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def document_file(request: HttpRequest, reference: str, kind: str) -> FileResponse:
     """One stored document, to its owner or to staff; 404 for anyone else, whatever they try."""
-    document = document_for_viewer(request.user, reference, kind)
+    document = document_for_applicant(request.user, reference, kind)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
