@@ -184,12 +184,14 @@ class InstallerProfileForm(forms.ModelForm):
 
     class Meta:
         model = InstallerProfile
-        fields = ("user", "working_days", "day_starts", "day_ends", "visits_per_day")
+        fields = ("user", "is_active", "working_days", "day_starts", "day_ends", "visits_per_day")
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(groups__name=Role.INSTALLER)
         if self.instance.pk:
+            # A profile belongs to its installer: changing the person would leave the other's behind.
+            self.fields["user"].disabled = True
             self.fields["areas_text"].initial = "\n".join(
                 f"{a.province} {a.city}".strip() for a in self.instance.areas.all()
             )
@@ -223,6 +225,7 @@ class InstallerProfileAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
             day_starts=data["day_starts"],
             day_ends=data["day_ends"],
             visits_per_day=data["visits_per_day"],
+            is_active=data["is_active"],
         )
         obj.pk = profile.pk
         obj._state.adding = False

@@ -69,8 +69,12 @@ def installer_profile_save(
     day_starts: time = time(9, 0),
     day_ends: time = time(18, 0),
     visits_per_day: int = 4,
+    is_active: bool = True,
 ) -> InstallerProfile:
-    """Set an installer's area (province, city; city "" = whole province), days, hours and daily visits."""
+    """Set an installer's area (province, city; city "" = whole province), days, hours and daily visits.
+
+    An inactive installer keeps the visits already booked but is offered no new ones.
+    """
     if not (by.is_superuser or is_staff_member(by)):
         raise RoleRefused(_("Only staff can set an installer's area and hours."))
     problems = []
@@ -93,7 +97,7 @@ def installer_profile_save(
         profile, _created = InstallerProfile.objects.select_for_update().get_or_create(user=installer)
         profile.working_days = days
         profile.day_starts, profile.day_ends, profile.visits_per_day = day_starts, day_ends, visits_per_day
-        profile.is_active = True
+        profile.is_active = is_active
         profile.save()
         wanted = {(p, (c or "").strip()) for p, c in areas}
         ServiceArea.objects.filter(installer=profile).exclude(
