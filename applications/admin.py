@@ -24,7 +24,7 @@ from accounts.roles import Role, has_role
 from . import services
 from .admin_transitions import TransitionAdminMixin
 from .choices import APPLICANT_EDITABLE_STATES
-from .models import ApplicationDocument, AuditEvent, ConsentRecord, MerchantApplication, ReviewNote
+from .models import APPLICANT_FIELDS, ApplicationDocument, AuditEvent, ConsentRecord, MerchantApplication, ReviewNote
 
 
 class HistoryInline(StateLogInline):
@@ -84,13 +84,7 @@ class NoteInline(admin.TabularInline):
         return False
 
 
-DATA_FIELDS = (
-    "legal_name", "id_number", "mobile",
-    "business_type", "business_name", "credit_code", "category", "province", "city", "district", "street",
-    "bank_name", "bank_branch", "account_holder", "card_number",
-    "terminal_model", "install_at_business_address", "install_province", "install_city", "install_district",
-    "install_street", "preferred_windows",
-)  # fmt: skip
+DATA_FIELDS = APPLICANT_FIELDS
 # Shown whole only to those whose work needs them (reviewers check them against the
 # documents; administrators); everyone else in the admin sees them masked.
 PERSONAL_NUMBERS = {"id_number": "masked_id_number", "card_number": "masked_card_number", "mobile": "masked_mobile"}

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy
 from . import services
 from .choices import DocumentKind, RejectionReason
 from .errors import ConditionsNotMet, InvalidState, RoleRefused, WorkflowError
-from .models import MerchantApplication
+from .models import APPLICANT_FIELDS, MerchantApplication
 from .workflow import check
 
 
@@ -38,11 +38,7 @@ class RejectForm(RequiredMessageForm):
 
 def fixable_choices() -> list[tuple[str, str]]:
     """What a reviewer may ask the applicant to fix: the fields, then the documents (admin and workspace)."""
-    names = [
-        "legal_name", "id_number", "mobile", "business_type", "business_name", "credit_code", "category",
-        "province", "city", "district", "street", "bank_name", "bank_branch", "account_holder", "card_number",
-        "terminal_model", "install_street", "preferred_windows",
-    ]  # fmt: skip
+    names = [n for n in APPLICANT_FIELDS if n != "install_at_business_address"]  # a choice, not something wrong
     fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name).capitalize()) for n in names]
     return fields + [(k, str(label)) for k, label in DocumentKind.choices]
 

@@ -19,7 +19,6 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
-FINAL_STATES = (Status.REJECTED, Status.WITHDRAWN)
 APPLICANT_EDITABLE_STATES = (Status.DRAFT, Status.CHANGES_REQUESTED)
 
 

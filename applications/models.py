@@ -42,6 +42,17 @@ CONSENT_VERSION = "2026-11-01"
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
 
 
+# What the applicant fills in, in the order of the form's steps. The admin's data fieldset
+# and what a reviewer may ask to fix are derived from it; a test keeps the step forms to it.
+APPLICANT_FIELDS = (
+    "legal_name", "id_number", "mobile",
+    "business_type", "business_name", "credit_code", "category", "province", "city", "district", "street",
+    "bank_name", "bank_branch", "account_holder", "card_number",
+    "terminal_model", "install_at_business_address", "install_province", "install_city", "install_district",
+    "install_street", "preferred_windows",
+)  # fmt: skip
+
+
 def new_reference() -> str:
     return "PA-" + "".join(secrets.choice(_REFERENCE_ALPHABET) for _ in range(8))
 

@@ -12,10 +12,10 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.roles import Role
+from notifications.messages import local_when
 from notifications.services import notify
 
 from .choices import Status
@@ -90,7 +90,7 @@ def alert_review_sla_breaches(*, now: datetime | None = None) -> int:
         context = {
             "reference": app.reference,
             "hours": settings.REVIEW_SLA_HOURS,
-            "submitted": date_format(timezone.localtime(app.submitted_at), "Y-m-d H:i"),
+            "submitted": local_when(app.submitted_at),
         }
         people = [app.reviewer] if app.status == Status.IN_REVIEW and app.reviewer else everyone
         with transaction.atomic():

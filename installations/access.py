@@ -1,5 +1,6 @@
 """Get a visit for this installer, or 404: another installer's visit does not exist for them."""
 
+from django.db.models import Q
 from django.http import Http404
 
 from accounts.models import User
@@ -7,6 +8,7 @@ from accounts.roles import Role, has_role
 from applications.models import MerchantApplication
 
 from .models import AppointmentStatus, InstallationAppointment
+from .selectors import done_cutoff
 
 
 def visit_for_installer(user: User, reference: str) -> tuple[MerchantApplication, InstallationAppointment]:
@@ -14,9 +16,9 @@ def visit_for_installer(user: User, reference: str) -> tuple[MerchantApplication
         raise Http404
     visit = (
         InstallationAppointment.objects.filter(
+            Q(status=AppointmentStatus.BOOKED) | Q(status=AppointmentStatus.DONE, ends_at__gte=done_cutoff()),
             application__reference=reference,
             installer=user,
-            status__in=[AppointmentStatus.BOOKED, AppointmentStatus.DONE],
         )
         .select_related("application", "application__applicant", "installer")
         .order_by("-starts_at")

@@ -13,8 +13,12 @@ from terminals.admin import ConfigurationInline, SignInInline
 from terminals.services import signin_record, signin_test
 
 from . import services
-from .forms import AssignTerminalForm, ConfigurationForm
-from .models import TRAINING_TOPICS, InstallationAppointment, InstallerProfile, TrainingRecord
+from .forms import (
+    AssignTerminalForm,
+    ConfigurationForm,
+    TrainingForm,  # the installer's own: the service names what is missing
+)
+from .models import InstallationAppointment, InstallerProfile, TrainingRecord
 
 
 class VisitForm(forms.Form):
@@ -40,13 +44,6 @@ class SignInForm(forms.Form):
     detail = forms.CharField(
         label=_("Detail"), max_length=200, help_text=_("Why the portal could not test it itself (e.g. private APN).")
     )
-
-
-class TrainingForm(forms.Form):
-    topics = forms.MultipleChoiceField(
-        label=_("Topics covered"), choices=TRAINING_TOPICS, widget=forms.CheckboxSelectMultiple
-    )
-    confirmed_by_name = forms.CharField(label=_("Merchant's name, typed by the merchant"), max_length=100)
 
 
 INSTALLATION_ACTIONS = [
@@ -187,12 +184,14 @@ class InstallerProfileForm(forms.ModelForm):
 
     class Meta:
         model = InstallerProfile
-        fields = ("user", "working_days", "day_starts", "day_ends", "visits_per_day")
+        fields = ("user", "is_active", "working_days", "day_starts", "day_ends", "visits_per_day")
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = User.objects.filter(groups__name=Role.INSTALLER)
         if self.instance.pk:
+            # A profile belongs to its installer: changing the person would leave the other's behind.
+            self.fields["user"].disabled = True
             self.fields["areas_text"].initial = "\n".join(
                 f"{a.province} {a.city}".strip() for a in self.instance.areas.all()
             )
@@ -226,6 +225,7 @@ class InstallerProfileAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
             day_starts=data["day_starts"],
             day_ends=data["day_ends"],
             visits_per_day=data["visits_per_day"],
+            is_active=data["is_active"],
         )
         obj.pk = profile.pk
         obj._state.adding = False

@@ -28,8 +28,9 @@ def visit_ics(visit: InstallationAppointment, *, for_installer: bool) -> bytes:
         )
         event.add(
             "description",
-            _("Merchant: %(name)s, %(mobile)s. Bring: %(model)s, two paper rolls.")
-            % {"name": app.legal_name, "mobile": app.mobile, "model": app.get_terminal_model_display()},
+            # No phone number: calendars are often synced to third parties; the visit page has it.
+            _("Merchant: %(name)s. Bring: %(model)s, two paper rolls. The merchant's phone is on the visit page.")
+            % {"name": app.legal_name, "model": app.get_terminal_model_display()},
         )
     else:
         event.add("summary", _("POS terminal installation (%s)") % app.reference)

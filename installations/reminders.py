@@ -10,23 +10,19 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 
 from accounts.models import User
 from accounts.roles import STAFF_ROLES
 from applications.choices import Status
 from applications.models import MerchantApplication
 from applications.reminders import WAITING_FOR_A_DECISION
+from notifications.messages import local_when
 from notifications.models import DeliveryStatus, Notification
 from notifications.services import notify
 
 from .models import AppointmentStatus, InstallationAppointment
 
 VISIT_REMINDER_AHEAD = timedelta(hours=24)
-
-
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
 def visits_to_remind(*, now: datetime) -> QuerySet[InstallationAppointment]:
@@ -55,7 +51,7 @@ def remind_upcoming_visits(*, now: datetime | None = None) -> int:
         app = visit.application
         context = {
             "reference": app.reference,
-            "when": _when(visit.starts_at),
+            "when": local_when(visit.starts_at),
             "address": app.installation_address_display(),
         }
         key = f"visit:{visit.pk}"

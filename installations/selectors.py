@@ -167,6 +167,15 @@ def last_visit(application: MerchantApplication) -> InstallationAppointment | No
     )
 
 
+# An installer keeps a done visit (and the merchant's contact on it) this long, for a
+# call-back or a forgotten paper roll; after that the merchant's data is no longer theirs to see.
+DONE_VISIBLE_FOR = timedelta(days=7)
+
+
+def done_cutoff() -> datetime:
+    return timezone.now() - DONE_VISIBLE_FOR
+
+
 @dataclass
 class TaskList:
     today: list[InstallationAppointment]
@@ -189,5 +198,7 @@ def task_list(installer: User, *, done_limit: int = 20) -> TaskList:
     # A visit checked in is under way: it stays in "today" until it is done, whatever its slot.
     today = [v for v in current if v.starts_at < start_tomorrow or v.checked_in_at]
     upcoming = [v for v in current if v not in today]
-    done = list(mine.filter(status=AppointmentStatus.DONE).order_by("-starts_at")[:done_limit])
+    done = list(
+        mine.filter(status=AppointmentStatus.DONE, ends_at__gte=done_cutoff()).order_by("-starts_at")[:done_limit]
+    )
     return TaskList(today=today, upcoming=upcoming, done=done)

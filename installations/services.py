@@ -10,7 +10,6 @@ from datetime import datetime, time, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -19,6 +18,7 @@ from applications.choices import Province
 from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from applications.models import MerchantApplication
 from applications.workflow import check, fire, locked
+from notifications.messages import local_when
 from notifications.services import notify
 from terminals import services as terminal_services
 from terminals.models import SignIn, Terminal, TerminalConfiguration
@@ -41,10 +41,6 @@ from .selectors import (
     visits_on_days,
     workload,
 )
-
-
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
 def _area(address: dict[str, str]) -> str:
@@ -73,8 +69,12 @@ def installer_profile_save(
     day_starts: time = time(9, 0),
     day_ends: time = time(18, 0),
     visits_per_day: int = 4,
+    is_active: bool = True,
 ) -> InstallerProfile:
-    """Set an installer's area (province, city; city "" = whole province), days, hours and daily visits."""
+    """Set an installer's area (province, city; city "" = whole province), days, hours and daily visits.
+
+    An inactive installer keeps the visits already booked but is offered no new ones.
+    """
     if not (by.is_superuser or is_staff_member(by)):
         raise RoleRefused(_("Only staff can set an installer's area and hours."))
     problems = []
@@ -97,7 +97,7 @@ def installer_profile_save(
         profile, _created = InstallerProfile.objects.select_for_update().get_or_create(user=installer)
         profile.working_days = days
         profile.day_starts, profile.day_ends, profile.visits_per_day = day_starts, day_ends, visits_per_day
-        profile.is_active = True
+        profile.is_active = is_active
         profile.save()
         wanted = {(p, (c or "").strip()) for p, c in areas}
         ServiceArea.objects.filter(installer=profile).exclude(
@@ -124,16 +124,17 @@ def _place(
     staff = is_staff_member(by)
     if starts_at <= now:
         raise ConditionsNotMet(
-            _("Visit time: %s is in the past. It needs:") % _when(starts_at), missing=[_("a visit time in the future")]
+            _("Visit time: %s is in the past. It needs:") % local_when(starts_at),
+            missing=[_("a visit time in the future")],
         )
     if not staff and starts_at < now + APPLICANT_NOTICE:
         raise ConditionsNotMet(
-            _("Visit time: a visit is booked at least 24 hours ahead; %s is too soon.") % _when(starts_at)
+            _("Visit time: a visit is booked at least 24 hours ahead; %s is too soon.") % local_when(starts_at)
         )
     if not staff and starts_at > now + timedelta(days=HORIZON_DAYS):
         raise ConditionsNotMet(
             _("Visit time: a visit is booked at most %(days)d days ahead; %(when)s is too far.")
-            % {"days": HORIZON_DAYS, "when": _when(starts_at)}
+            % {"days": HORIZON_DAYS, "when": local_when(starts_at)}
         )
     if installer is not None and not staff:
         raise RoleRefused(
@@ -190,12 +191,12 @@ def _place(
         ):
             raise Conflict(
                 _("%(name)s is already booked at %(when)s: choose another time.")
-                % {"name": installer, "when": _when(starts_at)}
+                % {"name": installer, "when": local_when(starts_at)}
             )
-        raise ConditionsNotMet(_("Visit time: %s cannot be booked:") % _when(starts_at), missing=reasons)
+        raise ConditionsNotMet(_("Visit time: %s cannot be booked:") % local_when(starts_at), missing=reasons)
     raise Conflict(
         _("Visit time: %s is no longer free (it was just booked, or no installer works then). Choose another slot.")
-        % _when(starts_at)
+        % local_when(starts_at)
     )
 
 
@@ -204,7 +205,7 @@ def _tell_both(
 ) -> None:
     context = {
         "reference": app.reference,
-        "when": _when(visit.starts_at),
+        "when": local_when(visit.starts_at),
         "address": app.installation_address_display(),
     }
     notify(recipient=app.applicant, template=applicant_template, context=context)
@@ -219,7 +220,7 @@ def _refuse_late_change(visit: InstallationAppointment | None, by: User, what: s
             _(
                 "Visit time: the visit on %(when)s starts in less than 24 hours, so it can no longer be %(what)s online. Please call us."
             )
-            % {"when": _when(visit.starts_at), "what": what}
+            % {"when": local_when(visit.starts_at), "what": what}
         )
 
 
@@ -231,7 +232,7 @@ def installation_schedule(
         app = locked(application)
         check(app, "schedule_installation", by=by)
         visit = _place(app=app, by=by, starts_at=starts_at, installer=installer)
-        fire(app, "schedule_installation", by=by, description=_("Visit on %s") % _when(starts_at))
+        fire(app, "schedule_installation", by=by, description=_("Visit on %s") % local_when(starts_at))
         _tell_both(app, visit, "installation.scheduled", "installation.assigned")
         return visit
 
@@ -249,13 +250,13 @@ def installation_reschedule(
             old.status = AppointmentStatus.CANCELLED
             old.save(update_fields=["status"])
         visit = _place(app=app, by=by, starts_at=starts_at, installer=installer)
-        fire(app, "reschedule", by=by, description=_("Visit moved to %s") % _when(starts_at))
+        fire(app, "reschedule", by=by, description=_("Visit moved to %s") % local_when(starts_at))
         _tell_both(app, visit, "installation.scheduled", "installation.assigned")
         if old and old.installer_id != visit.installer_id:
             notify(
                 recipient=old.installer,
                 template="installation.cancelled",
-                context={"reference": app.reference, "when": _when(old.starts_at), "address": ""},
+                context={"reference": app.reference, "when": local_when(old.starts_at), "address": ""},
             )
         return visit
 
@@ -278,7 +279,7 @@ def installation_reassign(*, application: MerchantApplication, by: User, install
         fire(app, "reschedule", by=by, description=_("Visit reassigned to %s") % installer)
         context = {
             "reference": app.reference,
-            "when": _when(visit.starts_at),
+            "when": local_when(visit.starts_at),
             "address": app.installation_address_display(),
         }
         notify(recipient=installer, template="installation.assigned", context=context)

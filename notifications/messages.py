@@ -7,8 +7,10 @@ to act soon (a decision, a visit) goes by SMS too, the rest by in-app and email.
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .models import Channel
@@ -159,3 +161,8 @@ def render(template: str, context: dict, language: str) -> tuple[str, str]:
             return str(message.subject).format(**context), str(message.body).format(**context)
         except (KeyError, IndexError, ValueError, AttributeError) as exc:
             raise TemplateError(f"template {template!r} cannot be rendered: {exc!r}") from exc
+
+
+def local_when(moment: datetime) -> str:
+    """A moment as message contexts carry it: local time, to the minute, the same in both languages."""
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")

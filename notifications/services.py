@@ -23,9 +23,6 @@ from .sms import SmsRefused, send_sms
 
 logger = logging.getLogger(__name__)
 
-# Kept for callers that name channels explicitly; templates choose theirs otherwise.
-DEFAULT_CHANNELS = (Channel.IN_APP, Channel.EMAIL)
-
 # A retried delivery waits 30 s, 1, 2, 4, 8 min...; the row is failed after the last try.
 MAX_ATTEMPTS = 6
 FIRST_RETRY = timedelta(seconds=30)
@@ -270,12 +267,6 @@ def requeue(*, notification_ids: Iterable[int]) -> int:
         if ids:
             transaction.on_commit(lambda: dispatch(ids))
     return len(ids)
-
-
-def mark_failed(*, notification_id: int, error: str) -> None:
-    Notification.objects.filter(pk=notification_id, status=DeliveryStatus.PENDING).update(
-        status=DeliveryStatus.FAILED, last_error=error
-    )
 
 
 def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> int:

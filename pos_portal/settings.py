@@ -248,11 +248,23 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="POS Portal <no-reply
 
 # --- Security ---------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env.bool(
-    "SESSION_COOKIE_SECURE", default=not DEBUG and bool(env.str("DJANGO_SECRET_KEY", default=""))
-)
+# Production runs behind TLS: set DJANGO_SECURE=true there. It turns on secure cookies,
+# HSTS and the redirect to HTTPS, and trusts the proxy's X-Forwarded-Proto (so that
+# allauth's emailed links say https). The embedded default (make run) stays on plain HTTP.
+SECURE = env.bool("DJANGO_SECURE", default=False)
+SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=SECURE)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=SECURE)
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31_536_000 if SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
+if SECURE:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # documents are shown inline in the reviewer's page
+SILENCED_SYSTEM_CHECKS = [
+    "security.W019",  # SAMEORIGIN, not DENY: the review page frames the applicant's PDF documents
+    "security.W021",  # HSTS preload is the operator's decision for their domain, not the code's
+]
 
 # --- Logging: personal data never reaches a log line ------------------------------------
 LOGGING = {

@@ -459,20 +459,15 @@ def signin_test(*, application: MerchantApplication, by: User, timeout: float = 
 
 def signin_record(*, application: MerchantApplication, by: User, response_code: str, detail: str = "") -> SignIn:
     """Record a sign-in the terminal made over a network the portal cannot reach (the admin's fallback)."""
-    if not (by.is_superuser or has_role(by, Role.INSTALLER)):
-        raise RoleRefused(_("Only an installer or an administrator can record a sign-in."))
+    _require_installer(by)
     code = (response_code or "").strip().upper()
     if not re.fullmatch(r"[0-9A-Z]{2}", code):
         raise ConditionsNotMet(
             _("A sign-in needs:"), missing=[_("a response code of two digits or capital letters, e.g. 00")]
         )
     with transaction.atomic():
-        app = MerchantApplication.objects.select_for_update().get(pk=application.pk)
-        if app.status != Status.CONFIGURING:
-            raise InvalidState(
-                _("A sign-in is recorded while the terminal is being configured; application %(ref)s is “%(status)s”.")
-                % {"ref": app.reference, "status": app.get_status_display()}
-            )
+        app = locked(application)
+        _require_configuring(app, _("A sign-in is recorded"))
         config = app.configurations.filter(is_current=True).first()
         if config is None:
             raise ConditionsNotMet(_("Configuration: save the terminal's configuration before recording a sign-in."))

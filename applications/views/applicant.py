@@ -17,11 +17,12 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
+from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
 
 from .. import services
-from ..access import application_for_applicant, document_for_viewer
+from ..access import application_for_applicant, document_for_applicant
 from ..choices import APPLICANT_EDITABLE_STATES, Status
 from ..errors import Conflict, InvalidState, WorkflowError
 from ..forms import STEP_BY_SLUG, STEPS, ConsentForm, DocumentsForm, WithdrawForm, field_label, step_of_field
@@ -272,12 +273,9 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
             "to_fix": to_fix if app.status == Status.CHANGES_REQUESTED else [],
             "documents": documents_of(app),
             "editable": app.status in APPLICANT_EDITABLE_STATES,
-            "can_withdraw": app.status in WITHDRAWABLE,
+            "can_withdraw": can_proceed(app.withdraw, check_conditions=False),
         },
     )
-
-
-WITHDRAWABLE = (Status.DRAFT, Status.SUBMITTED, Status.CHANGES_REQUESTED)
 
 
 @applicant_required
@@ -302,7 +300,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "applications/applicant/withdraw.html",
-        {"application": app, "form": form, "can_withdraw": app.status in WITHDRAWABLE},
+        {"application": app, "form": form, "can_withdraw": can_proceed(app.withdraw, check_conditions=False)},
     )
 
 
@@ -312,7 +310,7 @@ def application_withdraw(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def document_file(request: HttpRequest, reference: str, kind: str) -> FileResponse:
     """One stored document, to its owner or to staff; 404 for anyone else, whatever they try."""
-    document = document_for_viewer(request.user, reference, kind)
+    document = document_for_applicant(request.user, reference, kind)
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as exc:

@@ -27,7 +27,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.masking import mask_card, mask_id_number, mask_mobile
 from accounts.models import User
-from accounts.roles import Role, has_role, is_staff_member
+from accounts.roles import Role, has_role
 
 from .. import services
 from ..admin_transitions import fixable_choices
@@ -365,8 +365,11 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @login_required
 def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    """One document, inline, to staff only: anyone else gets 404 (never a public URL)."""
-    if not is_staff_member(request.user):
+    """One document, inline, to reviewers only (their work is to check it); anyone else gets 404.
+
+    Each look is recorded: the consent tells applicants only those who handle the application see them.
+    """
+    if not has_role(request.user, Role.REVIEWER):
         raise Http404
     doc = get_object_or_404(
         ApplicationDocument.objects.select_related("application"), pk=pk, application__reference=reference

@@ -80,6 +80,9 @@ def test_an_installer_does_the_whole_visit_on_a_phone(
         mine.goto(f"{live_server.url}/installations/book/{app.reference}/")
         expect(mine.locator("#terminal-status")).to_contain_text("Active")
         expect(mine.locator("#application-status")).to_have_text("Active")
+        # ...and so does their application's status page (issue 3's), which is where they follow it.
+        mine.goto(f"{live_server.url}/applications/{app.reference}/")
+        expect(mine.locator("#current-status")).to_have_text("Active")
         applicant_context.close()
 
     app.refresh_from_db()

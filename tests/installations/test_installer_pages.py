@@ -1,5 +1,7 @@
 """The installer's pages: only their own visits, each step by a form, refusals in words."""
 
+from datetime import timedelta
+
 import pytest
 import time_machine
 from django.urls import reverse
@@ -75,7 +77,21 @@ def test_the_installer_calendar_file_holds_the_visit(clock, application_in, beij
     visit = app.appointments.get()
     assert event.decoded("dtstart") == visit.starts_at
     assert event.decoded("dtend") == visit.ends_at
-    assert app.mobile in str(event["description"])
+    assert app.legal_name in str(event["description"])
+    assert app.mobile not in event.to_ical().decode()  # calendars get synced to third parties
+
+
+def test_a_done_visit_leaves_the_installer_s_reach_after_a_week(clock, application_in, beijing_installer, client):
+    app = application_in(Status.ACTIVE)
+    login(client, beijing_installer)
+    url = reverse("installations:visit", args=[app.reference])
+    assert client.get(url).status_code == 200
+
+    clock.shift(timedelta(days=30))
+    login(client, beijing_installer)  # the old session has expired meanwhile
+
+    assert client.get(url).status_code == 404
+    assert app.reference not in client.get(reverse("installations:tasks")).content.decode()
 
 
 def test_a_wrong_tid_on_the_form_names_the_field_keeps_the_values_and_hides_the_kcv(

@@ -51,3 +51,24 @@ def test_it_counts_its_queries_whatever_the_number_of_days_and_installers(
     give_profile(other_installer, admin_user)
     with django_assert_max_num_queries(3):
         free_slots(approved)
+
+
+def test_an_installer_set_inactive_is_offered_no_new_visits(approved, beijing_installer, admin_user):
+    from installations import selectors
+    from installations import services as install_services
+    from installations.models import InstallerProfile
+
+    assert selectors.free_slots(approved)
+    profile = InstallerProfile.objects.get(user=beijing_installer)
+    install_services.installer_profile_save(
+        installer=beijing_installer,
+        by=admin_user,
+        areas=[(a.province, a.city) for a in profile.areas.all()],
+        working_days=profile.working_days,
+        day_starts=profile.day_starts,
+        day_ends=profile.day_ends,
+        visits_per_day=profile.visits_per_day,
+        is_active=False,
+    )
+
+    assert selectors.free_slots(approved) == []
