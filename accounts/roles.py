@@ -55,6 +55,13 @@ ADMIN_PERMISSIONS: dict[Role, list[str]] = {
         "notifications.view_notification",
     ],
     Role.SUPPORT: [
+        "support.view_supportcase",
+        "support.view_incident",
+        "support.view_earlywarning",
+        "support.view_terminalhealth",
+        "support.view_deviceevent",
+        "support.view_servicevisit",
+        "support.view_remotecommand",
         "applications.view_merchantapplication",
         "applications.change_merchantapplication",
         "terminals.view_terminal",

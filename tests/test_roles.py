@@ -15,3 +15,9 @@ def test_applicants_and_installers_get_no_admin_permissions(db):
     call_command("migrate", verbosity=0)
     assert not Group.objects.get(name="Applicant").permissions.exists()
     assert not Group.objects.get(name="Installer").permissions.exists()
+
+
+def test_support_may_view_cases_and_incidents_in_the_admin(db):
+    call_command("migrate", verbosity=0)
+    codenames = set(Group.objects.get(name="Support").permissions.values_list("codename", flat=True))
+    assert {"view_supportcase", "view_incident", "view_servicevisit"} <= codenames

@@ -89,7 +89,7 @@ def test_a_terminal_showing_97_becomes_a_case_then_a_visit_in_the_installers_lis
     field = logged_in(browser, live_server, installer, viewport={"width": 360, "height": 740}, is_mobile=True)
     page = field.new_page()
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="My visits and service visits").click()
+    page.get_by_role("link", name="My visits").click()
     visit = page.locator(".service-visit")
     assert visit.count() == 1
     text = visit.inner_text()
