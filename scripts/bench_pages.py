@@ -86,6 +86,7 @@ def main() -> None:
         ("review page (oldest unassigned)", f"/applications/review/{oldest_unassigned}/", None),
         ("dashboard (figures kept, beat running)", "/installations/dashboard/", None),
         ("dashboard (recomputed: no worker)", "/installations/dashboard/", cache.clear),
+        ("staff dashboard with terminals (menu's)", "/support/dashboard/", None),
         ("admin changelist", "/admin/applications/merchantapplication/", None),
     ]
     samples = measure(client, pages, args.requests)

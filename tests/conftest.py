@@ -134,6 +134,21 @@ def snapshot() -> Callable[[MerchantApplication], Snapshot]:
 
 
 @pytest.fixture(autouse=True)
+def in_process_tasks(request):
+    """Tasks run in-process, as on the embedded default, even when REDIS_URL is set, so a test
+    sees the work it caused; tests marked `real_worker` talk to a broker and worker of their own."""
+    from pos_portal.celery import app as celery_app
+
+    if request.node.get_closest_marker("real_worker"):
+        yield
+        return
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = True
+    yield
+    celery_app.conf.task_always_eager = eager
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(client):
     """Tests read messages in English unless they ask for Chinese (Accept-Language: zh-hans)."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -8,7 +8,6 @@ import pytest
 from accounts.models import User
 from applications.models import MerchantApplication
 from notifications import sms
-from pos_portal.celery import app as celery_app
 from support.demo import fill
 
 from .processes import RedisServer
@@ -20,19 +19,6 @@ def sms_outbox(settings) -> Iterator[list[sms.SmsMessage]]:
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
-
-
-@pytest.fixture(autouse=True)
-def in_process_tasks(request) -> Iterator[None]:
-    """Deliveries run in-process, as on the embedded default, even when REDIS_URL is set;
-    tests marked `real_worker` talk to a broker and a worker of their own instead."""
-    if request.node.get_closest_marker("real_worker"):
-        yield
-        return
-    eager = celery_app.conf.task_always_eager
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = eager
 
 
 @pytest.fixture
