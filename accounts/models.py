@@ -5,6 +5,14 @@ from django.utils.translation import gettext_lazy as _
 from .validators import validate_cn_mobile
 
 
+def full_name(first_name: str, last_name: str) -> str:
+    """Chinese names are written family name first, with no space (王小明, not 小明 王)."""
+    first, last = first_name or "", last_name or ""
+    if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+        return f"{last}{first}".strip()
+    return f"{first} {last}".strip()
+
+
 class User(AbstractUser):
     """A person using the portal. Roles are groups (see accounts.roles)."""
 
@@ -25,6 +33,9 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+
+    def get_full_name(self) -> str:
+        return full_name(self.first_name, self.last_name)
 
     def __str__(self) -> str:
         return self.get_full_name() or self.email or self.username

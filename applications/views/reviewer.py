@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.masking import mask_card, mask_id_number, mask_mobile
-from accounts.models import User
+from accounts.models import User, full_name
 from accounts.roles import Role, has_role
 
 from .. import services
@@ -201,7 +201,7 @@ def _csv_rows(
                 ref, statuses.get(status, status), _local(submitted, tz), _local(changed, tz), _cell(name),
                 mask_id_number(id_number), _cell(mask_mobile(mobile)), types.get(btype, btype), _cell(bname),
                 provinces.get(province, province), _cell(city), _cell(bank), mask_card(card),
-                _cell(f"{first} {last}".strip() or (email or "")),
+                _cell(full_name(first, last) or (email or "")),
             ]
         )  # fmt: skip
         if i % 1000 == 0:

@@ -1,0 +1,13 @@
+from accounts.models import User
+
+
+def test_a_chinese_name_reads_family_name_first_without_a_space():
+    assert User(first_name="小明", last_name="王").get_full_name() == "王小明"
+
+
+def test_a_latin_name_reads_given_name_first():
+    assert User(first_name="Ada", last_name="Lovelace").get_full_name() == "Ada Lovelace"
+
+
+def test_someone_without_a_name_is_shown_by_email():
+    assert str(User(email="x@example.cn", username="x")) == "x@example.cn"
