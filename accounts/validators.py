@@ -8,7 +8,7 @@ _MOBILE = re.compile(r"^(?:\+?86|0086)?(1[3-9]\d{9})$")
 
 
 def normalize_cn_mobile(value: str) -> str:
-    """Return the number as +86XXXXXXXXXXX, or raise ValidationError."""
+    """Return the number as "+86" and its 11 digits, or raise ValidationError."""
     compact = re.sub(r"[\s\-()]", "", value or "")
     match = _MOBILE.match(compact)
     if not match:

@@ -4,7 +4,7 @@ from .views import applicant as views
 
 
 class ReferenceConverter:
-    """An application number (PA-XXXXXXXX): keeps /applications/review/ and others out of <ref>/."""
+    """An application number ("PA-" and 8 letters or digits): keeps /applications/review/ and others out of <ref>/."""
 
     regex = "PA-[0-9A-Z]{4,9}"
 

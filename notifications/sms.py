@@ -8,6 +8,7 @@ be refused again); any other exception is taken as passing trouble and retried.
 
 import sys
 import threading
+from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from typing import TextIO
 
@@ -19,7 +20,7 @@ from accounts.masking import mask_mobile
 
 @dataclass(frozen=True)
 class SmsMessage:
-    to: str  # +86XXXXXXXXXXX
+    to: str  # "+86" and the 11 digits
     text: str
 
 
@@ -27,10 +28,10 @@ class SmsRefused(Exception):
     """The gateway refused the message for good (unknown number, blocked content)."""
 
 
-class BaseSmsBackend:
+class BaseSmsBackend(ABC):
+    @abstractmethod
     def send_messages(self, messages: list[SmsMessage]) -> int:
         """Send the messages; return how many were sent."""
-        raise NotImplementedError
 
 
 class ConsoleSmsBackend(BaseSmsBackend):
