@@ -124,6 +124,9 @@ class DeviceApi:
                 return exc.code, json.loads(exc.read() or b"{}")
             except ValueError:
                 return exc.code, {}
+        except (urllib.error.URLError, TimeoutError, ConnectionError) as exc:
+            # One terminal's network trouble must not end the whole fleet's run: status 0 says "no answer".
+            return 0, {"error": str(exc)}
 
 
 def report(

@@ -218,6 +218,7 @@ def duplicates_of(application: MerchantApplication, *, limit: int = 20) -> list[
     others = (
         MerchantApplication.objects.filter(condition)
         .exclude(pk=application.pk)
+        .exclude(status=Status.DRAFT)  # a draft is not the reviewers' to open
         .only("reference", "status", "legal_name", "business_name", "created_at", *DUPLICATE_KEYS)
         .order_by("-created_at")[:limit]
     )

@@ -226,9 +226,13 @@ def _reconcile(kind: str, flagged: dict[int, dict], now: datetime) -> list[Early
             "application__applicant"
         )
         for terminal in terminals:
-            warning = EarlyWarning.objects.create(
-                terminal=terminal, kind=kind, opened_at=now, detail=flagged[terminal.pk]
-            )
+            try:
+                with transaction.atomic():  # a scan running at the same time may have opened it already
+                    warning = EarlyWarning.objects.create(
+                        terminal=terminal, kind=kind, opened_at=now, detail=flagged[terminal.pk]
+                    )
+            except IntegrityError:
+                continue
             opened.append(warning)
             notify(
                 recipient=terminal.application.applicant,
@@ -382,14 +386,21 @@ def case_request_signin(*, case: SupportCase, by: User) -> RemoteCommand:
         return _command(case, by, CommandKind.SIGN_IN, {})
 
 
-def installer_is_free(*, installer: User, starts_at: datetime, ends_at: datetime) -> bool:
-    """No installation visit nor service visit of this installer overlaps the time."""
+def installer_is_free(
+    *, installer: User, starts_at: datetime, ends_at: datetime, moving: SupportCase | None = None
+) -> bool:
+    """No installation visit nor service visit of this installer overlaps the time
+    (the case's own visit, being moved, does not count)."""
     overlapping_installation = InstallationAppointment.objects.filter(
         installer=installer, status=AppointmentStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
     ).exists()
-    overlapping_service = ServiceVisit.objects.filter(
-        installer=installer, status=VisitStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exists()
+    overlapping_service = (
+        ServiceVisit.objects.filter(
+            installer=installer, status=VisitStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .exclude(case=moving)
+        .exists()
+    )
     return not (overlapping_installation or overlapping_service)
 
 
@@ -407,7 +418,7 @@ def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: 
         # Lock the installer so that two bookings of the same person are decided one after the other.
         User.objects.select_for_update().get(pk=installer.pk)
         ends_at = starts_at + VISIT_LENGTH
-        if not installer_is_free(installer=installer, starts_at=starts_at, ends_at=ends_at):
+        if not installer_is_free(installer=installer, starts_at=starts_at, ends_at=ends_at, moving=case):
             raise Conflict(
                 _("%(name)s is already busy at %(when)s: choose another time.")
                 % {"name": installer, "when": _when(starts_at)}

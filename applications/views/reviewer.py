@@ -72,7 +72,11 @@ def reviewer_required(view: View) -> View:
 
 
 def _application(reference: str) -> MerchantApplication:
-    return get_object_or_404(MerchantApplication.objects.select_related("applicant", "reviewer"), reference=reference)
+    # A draft is the applicant's own business until it is submitted: reviewers do not see it.
+    return get_object_or_404(
+        MerchantApplication.objects.exclude(status=Status.DRAFT).select_related("applicant", "reviewer"),
+        reference=reference,
+    )
 
 
 def _as_seen(app: MerchantApplication, seen_status: str) -> MerchantApplication:
@@ -211,12 +215,13 @@ def _csv_rows(
     yield buffer.getvalue()
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# Full-width forms too: a Chinese input method types ＝＋－＠, which some spreadsheets also read.
+_FORMULA_START = ("=", "+", "-", "@", "|", "%", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
 def _cell(text: str) -> str:
     """Text typed by applicants, made inert for spreadsheets: a leading = + - @ would start a formula."""
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    return "'" + text if text.lstrip(" ").startswith(_FORMULA_START) else text
 
 
 def _local(value: datetime | None, tz: tzinfo) -> str:
@@ -372,7 +377,9 @@ def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
     if not has_role(request.user, Role.REVIEWER):
         raise Http404
     doc = get_object_or_404(
-        ApplicationDocument.objects.select_related("application"), pk=pk, application__reference=reference
+        ApplicationDocument.objects.exclude(application__status=Status.DRAFT).select_related("application"),
+        pk=pk,
+        application__reference=reference,
     )
     services.audit(application=doc.application, actor=request.user, action="document.viewed", kind=doc.kind)
     extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(doc.content_type, "bin")

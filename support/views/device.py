@@ -73,7 +73,8 @@ def over_rate_limit(credential: DeviceCredential) -> int:
 def request_time_problem(request: HttpRequest) -> str:
     raw = request.headers.get("X-Device-Timestamp", "")
     nonce = request.headers.get("X-Device-Nonce", "")
-    if not raw.isdigit() or not _NONCE.match(nonce):
+    # Not str.isdigit(): it accepts digits such as "²" that int() refuses.
+    if not re.fullmatch(r"[0-9]{1,12}", raw) or not _NONCE.match(nonce):
         return _("Every request needs X-Device-Timestamp (Unix seconds) and X-Device-Nonce (16-64 letters or digits).")
     if abs(time.time() - int(raw)) > settings.SUPPORT_DEVICE_CLOCK_SKEW_SECONDS:
         return _("The request's timestamp is too far from the server's time: check the terminal's clock.")
@@ -118,7 +119,9 @@ def reports(request: HttpRequest) -> JsonResponse:
     if problem:
         return refuse(403, "stale_or_unsigned_request", problem)
     declared = request.headers.get("Content-Length", "0")
-    if (declared.isdigit() and int(declared) > MAX_BODY_BYTES) or len(request.body) > MAX_BODY_BYTES:
+    if (re.fullmatch(r"[0-9]{1,12}", declared) and int(declared) > MAX_BODY_BYTES) or len(
+        request.body
+    ) > MAX_BODY_BYTES:
         return refuse(413, "too_large", _("A report may be at most 8 KiB."))
     try:
         report = parse_report(request.body, now=timezone.now())

@@ -62,3 +62,11 @@ def test_text_typed_by_applicants_cannot_run_as_a_spreadsheet_formula(reviewer_c
     (row,) = rows_of(reviewer_client.get(EXPORT))
     assert row["Business name"] == '\'=HYPERLINK("http://evil.example","x")'
     assert row["Mobile"].startswith("'+86")
+
+
+def test_full_width_formula_starts_are_made_inert_too():
+    from applications.views.reviewer import _cell
+
+    assert _cell("＝HYPERLINK(1)") == "'＝HYPERLINK(1)"
+    assert _cell("  =1+1") == "'  =1+1"
+    assert _cell("王小明便利店") == "王小明便利店"

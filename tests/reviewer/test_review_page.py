@@ -125,3 +125,12 @@ def test_a_document_is_not_served_under_another_applications_number(reviewer_cli
 def test_a_visitor_is_sent_to_log_in_for_a_document(client, application_in):
     app = application_in(Status.SUBMITTED)
     assert client.get(doc_url(app)).status_code == 302
+
+
+def test_a_draft_is_not_the_reviewers_to_open(client, reviewer, application_in):
+    draft = application_in(Status.DRAFT)
+    document = draft.documents.first()
+    client.force_login(reviewer)
+
+    assert client.get(reverse("applications:review", args=[draft.reference])).status_code == 404
+    assert client.get(reverse("applications:review_document", args=[draft.reference, document.pk])).status_code == 404

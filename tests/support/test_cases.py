@@ -278,3 +278,13 @@ def test_a_fixed_registration_shows_in_the_checks_of_the_next_case(acquirer, liv
 
     registration = next(c for c in case.checks if c["key"] == "registration")
     assert registration["status"] == "ok"
+
+
+def test_a_visit_moved_by_an_hour_with_the_same_installer_is_not_refused_as_busy(live_terminal, support, installer):
+    case = _open(live_terminal)
+    first = case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
+    case.refresh_from_db()
+
+    moved = case_book_visit(case=case, by=support, installer=installer, starts_at=first.starts_at + timedelta(hours=1))
+
+    assert [v.pk for v in installer_service_visits(installer)] == [moved.pk]

@@ -266,3 +266,13 @@ def test_the_limit_resets_in_the_next_window(settings, device):
         assert device.report("heartbeat").status_code == 429
         clock.shift(61)
         assert device.report("heartbeat").status_code == 201
+
+
+def test_a_timestamp_of_unicode_digits_is_refused_in_json_not_a_server_error(device):
+    from support.models import DeviceEvent
+
+    response = device.report("heartbeat", timestamp="²")
+
+    assert response.status_code == 403
+    assert response.json()["error"]
+    assert not DeviceEvent.objects.exists()

@@ -5,6 +5,7 @@ not against terminals in the field.
 """
 
 import json
+import os
 from pathlib import Path
 
 from django.conf import settings
@@ -49,6 +50,9 @@ class Command(BaseCommand):
                 }
             )
         path = Path(str(options["path"]))
-        path.write_text(json.dumps({"terminals": fleet}, indent=2, ensure_ascii=False))
-        path.chmod(0o600)
+        # Created private from the first byte: the file holds the terminals' tokens.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(json.dumps({"terminals": fleet}, indent=2, ensure_ascii=False))
+        path.chmod(0o600)  # a file that existed before keeps its old mode through O_TRUNC
         self.stdout.write(f"{len(fleet)} terminals written to {path}")
