@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from . import services
-from .choices import DocumentKind, RejectionReason
+from .choices import DocumentKind, RejectionReason, ReviewCheck
 from .errors import ConditionsNotMet, InvalidState, RoleRefused, WorkflowError
 from .models import APPLICANT_FIELDS, MerchantApplication
 from .workflow import check
@@ -49,6 +49,13 @@ class RequestChangesForm(RequiredMessageForm):
         choices=fixable_choices,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class ChecklistForm(forms.Form):
+    def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for item in ReviewCheck:
+            self.fields[item.value] = forms.BooleanField(label=item.label, required=False)
 
 
 class DocumentForm(forms.Form):
@@ -92,6 +99,11 @@ APPLICATION_ACTIONS: list[AdminAction] = [
         "release", gettext_lazy("Release"),
         lambda r, app, d: services.application_release(application=app, by=r.user, message=d["message"]),
         MessageForm, transition="release",
+    ),
+    AdminAction(
+        "checklist", gettext_lazy("Tick the review checklist"),
+        lambda r, app, d: services.application_save_checklist(application=app, by=r.user, checks=d),
+        ChecklistForm, transition="approve",
     ),
     AdminAction(
         "approve", gettext_lazy("Approve"),

@@ -113,3 +113,11 @@ class TimeWindow(models.TextChoices):
     WEEKDAY_AFTERNOON = "weekday_afternoon", _("Weekday afternoon (13:00–18:00)")
     WEEKEND_MORNING = "weekend_morning", _("Weekend morning (9:00–12:00)")
     WEEKEND_AFTERNOON = "weekend_afternoon", _("Weekend afternoon (13:00–18:00)")
+
+
+class ReviewCheck(models.TextChoices):
+    """What the reviewer holding an application confirms before approving it."""
+
+    ID_MATCHES_NAME = "id_matches_name", _("The ID card matches the legal name")
+    ACCOUNT_HOLDER_MATCHES = "account_holder_matches", _("The account holder matches the legal or business name")
+    LICENCE_READABLE = "licence_readable", _("The business licence is readable and matches")

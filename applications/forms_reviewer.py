@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .admin_transitions import fixable_choices
-from .choices import BusinessType, Province, RejectionReason, Status
+from .choices import BusinessType, Province, RejectionReason, ReviewCheck, Status
 from .selectors import AGE_CHOICES, QueueFilters, QueueTab
 from .services import REVIEW_CHECKLIST
 
@@ -96,11 +96,7 @@ class RequestChangesForm(SeenStatusForm):
     )
 
 
-CHECKLIST_LABELS = {
-    "id_matches_name": _("The ID card matches the legal name"),
-    "account_holder_matches": _("The account holder matches the legal or business name"),
-    "licence_readable": _("The business licence is readable and matches"),
-}
+CHECKLIST_LABELS = dict(ReviewCheck.choices)
 
 
 class ChecklistForm(SeenStatusForm):

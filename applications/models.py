@@ -24,6 +24,7 @@ from .choices import (
     DocumentKind,
     Province,
     RejectionReason,
+    ReviewCheck,
     Status,
     TerminalModel,
 )
@@ -132,6 +133,9 @@ has_consent = _explained(
         else [_t("Consent to the processing of sensitive personal information (version %s).") % CONSENT_VERSION]
     )
 )
+# The checklist counts only when ticked by the reviewer who holds the application now:
+# ticks from before a change request or from another reviewer do not carry over.
+checklist_done = _explained(lambda app: app.checklist_missing())
 has_merchant_id = _explained(lambda app: [] if app.merchant_id else [_t("A merchant ID (MID) must be issued.")])
 
 
@@ -279,6 +283,15 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
         province = Province(address["province"]).label if address["province"] else ""
         return " ".join(str(p) for p in (province, address["city"], address["district"], address["street"]) if p)
 
+    def checklist_missing(self) -> list[str]:
+        """The checks still to tick by the holder, in words; [] when the checklist is done."""
+        needed = [ReviewCheck.ID_MATCHES_NAME, ReviewCheck.ACCOUNT_HOLDER_MATCHES]
+        if self.needs_licence:
+            needed.append(ReviewCheck.LICENCE_READABLE)
+        ticked = self.review_checklist or {}
+        by_holder = self.reviewer_id is not None and ticked.get("by") == self.reviewer_id
+        return [str(check.label) for check in needed if not (by_holder and ticked.get(check.value))]
+
     def has_current_consent(self) -> bool:
         return self.consents.filter(version=CONSENT_VERSION).exists()
 
@@ -390,6 +403,7 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
         self._enter(description)
         self.reviewer = by
         self.claimed_at = self.status_changed_at
+        self.review_checklist = {}
 
     @fsm_log_by
     @fsm_log_description
@@ -398,6 +412,7 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
         self._enter(description)
         self.reviewer = None
         self.claimed_at = None
+        self.review_checklist = {}
 
     @fsm_log_by
     @fsm_log_description
@@ -405,7 +420,7 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
         field=status,
         source=Status.IN_REVIEW,
         target=Status.APPROVED,
-        conditions=[is_complete],
+        conditions=[is_complete, checklist_done],
         permission=_is_holder,
     )
     def approve(self, *, merchant_id: str, by: User | None = None, description: str | None = None) -> None:
@@ -444,6 +459,7 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
         self.changes_requested_fields = list(fields)
         self.decision_message = description or ""
         self.reviewer = None
+        self.review_checklist = {}  # what the applicant changes must be checked again
 
     @fsm_log_by
     @fsm_log_description

@@ -18,7 +18,7 @@ from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
 from notifications.services import notify
 
-from .choices import APPLICANT_EDITABLE_STATES, DocumentKind, Status
+from .choices import APPLICANT_EDITABLE_STATES, DocumentKind, ReviewCheck, Status
 from .errors import ConditionsNotMet, InvalidState, RoleRefused
 from .models import (
     CONSENT_VERSION,
@@ -216,7 +216,7 @@ def application_reinstate(*, application: MerchantApplication, by: User, message
 
 # --- Review work that is not a transition ---------------------------------------------------
 
-REVIEW_CHECKLIST = ("id_matches_name", "account_holder_matches", "licence_readable")
+REVIEW_CHECKLIST = tuple(ReviewCheck.values)
 
 
 def application_save_checklist(

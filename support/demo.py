@@ -212,6 +212,9 @@ def carry(
         return app_services.application_reject(
             application=app, by=reviewer, reason="business", message="经营范围不符合要求。"
         )
+    app = app_services.application_save_checklist(
+        application=app, by=reviewer, checks=dict.fromkeys(app_services.REVIEW_CHECKLIST, True)
+    )
     app = app_services.application_approve(application=app, by=reviewer, message="资料齐全。")
     # Someone must serve the area for the applicant to be offered slots.
     ensure_installer_covers(installer, app, reviewer)

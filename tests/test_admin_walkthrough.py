@@ -39,6 +39,7 @@ def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, 
     steps = [
         ("submit", {}),
         ("claim", {}),
+        ("checklist", {"id_matches_name": "on", "account_holder_matches": "on", "licence_readable": "on"}),
         ("approve", {"message": "ok"}),
         (
             "schedule_installation",

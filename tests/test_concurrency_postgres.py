@@ -15,6 +15,10 @@ from tests.conftest import history_of, needs_postgres
 pytestmark = [needs_postgres(), pytest.mark.django_db(transaction=True)]
 
 
+def tick(application: MerchantApplication, by) -> None:
+    app.application_save_checklist(application=application, by=by, checks=dict.fromkeys(app.REVIEW_CHECKLIST, True))
+
+
 def race(actions: list[Callable[[], object]]) -> list[object]:
     """Run the actions in threads released at the same instant; return each result or exception."""
     barrier = threading.Barrier(len(actions))
@@ -60,6 +64,7 @@ def test_two_reviewers_claiming_at_once_one_gets_it_the_other_is_told_who(review
 
 def test_approve_and_reject_at_once_only_one_decision_lands(reviewer, application_in):
     held = application_in(Status.IN_REVIEW)
+    tick(held, reviewer)
     copies = [MerchantApplication.objects.get(pk=held.pk) for _ in range(2)]
 
     results = race(
@@ -93,8 +98,8 @@ def test_two_approvals_in_the_same_prefix_get_different_merchant_ids(
 ):
     first = application_in(Status.SUBMITTED)
     second = application_in(Status.SUBMITTED)
-    app.application_claim(application=first, by=reviewer)
-    app.application_claim(application=second, by=other_reviewer)
+    tick(app.application_claim(application=first, by=reviewer), reviewer)
+    tick(app.application_claim(application=second, by=other_reviewer), other_reviewer)
     a = MerchantApplication.objects.get(pk=first.pk)
     b = MerchantApplication.objects.get(pk=second.pk)
 

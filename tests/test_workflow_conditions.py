@@ -245,3 +245,30 @@ def test_an_applicant_s_conflict_does_not_name_the_reviewer(applicant, reviewer,
     assert str(reviewer) not in refusal.value.message
     assert "In review" in refusal.value.message
     before.assert_unchanged()
+
+
+def test_it_refuses_an_approval_before_the_holder_ticks_the_checklist(reviewer, application_in, snapshot):
+    held = application_in(Status.IN_REVIEW)
+    before = snapshot(held)
+
+    with pytest.raises(ConditionsNotMet) as refusal:
+        app.application_approve(application=held, by=reviewer)
+
+    assert "The ID card matches the legal name" in refusal.value.missing
+    before.assert_unchanged()
+    assert type(held).objects.get(pk=held.pk).merchant_id is None
+
+
+def test_ticks_of_an_earlier_review_do_not_carry_over(applicant, reviewer, other_reviewer, application_in, snapshot):
+    held = application_in(Status.IN_REVIEW)
+    app.application_save_checklist(application=held, by=reviewer, checks=dict.fromkeys(app.REVIEW_CHECKLIST, True))
+    app.application_request_changes(application=held, by=reviewer, fields=["legal_name"], message="name")
+    held.refresh_from_db()
+    assert held.review_checklist == {}
+    app.application_submit(application=held, by=applicant)
+    claimed = app.application_claim(application=type(held).objects.get(pk=held.pk), by=other_reviewer)
+    before = snapshot(claimed)
+
+    with pytest.raises(ConditionsNotMet):
+        app.application_approve(application=claimed, by=other_reviewer)
+    before.assert_unchanged()

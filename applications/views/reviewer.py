@@ -340,19 +340,13 @@ def _review_context(
         "holds": holds,
         "can_claim": app.status == Status.SUBMITTED,
         "error": error,
-        "checklist_done": _checklist_missing(app) == [],
+        "checklist_done": app.checklist_missing() == [],
         "to_fix": [fixable.get(name, name) for name in app.changes_requested_fields or []],
         **forms,
     }
 
 
 KIND_ORDER = {kind: i for i, kind in enumerate(DocumentKind.values)}
-
-
-def _checklist_missing(app: MerchantApplication) -> list[str]:
-    needed = ["id_matches_name", "account_holder_matches"] + (["licence_readable"] if app.needs_licence else [])
-    ticked = app.review_checklist or {}
-    return [str(CHECKLIST_LABELS[k]) for k in needed if not ticked.get(k)]
 
 
 def _render_review(
@@ -474,7 +468,7 @@ def release(request: HttpRequest, reference: str) -> HttpResponse:
 @reviewer_required
 def approve(request: HttpRequest, reference: str) -> HttpResponse:
     app = _application(reference)
-    missing = _checklist_missing(app)
+    missing = app.checklist_missing()
     if missing and app.status == Status.IN_REVIEW and app.reviewer_id == request.user.pk:
         return _render_review(
             request,
