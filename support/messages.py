@@ -26,6 +26,10 @@ SUPPORT_TEMPLATES: dict[str, MessageTemplate] = {
         _("New service visit {reference}"),
         _("You have a service visit on {when} at {address} (case {reference})."),
     ),
+    "support.visit_cancelled": MessageTemplate(
+        _("Service visit {reference} cancelled"),
+        _("The service visit on {when} (case {reference}) is cancelled: no need to go."),
+    ),
     "support.case_resolved": MessageTemplate(
         _("Support case {reference} resolved"),
         _("Your case {reference} is resolved: {resolution}"),

@@ -423,7 +423,7 @@ def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: 
                 _("%(name)s is already busy at %(when)s: choose another time.")
                 % {"name": installer, "when": _when(starts_at)}
             )
-        ServiceVisit.objects.filter(case=case, status=VisitStatus.BOOKED).update(status=VisitStatus.CANCELLED)
+        _cancel_booked_visits(case)
         try:
             with transaction.atomic():
                 visit = ServiceVisit.objects.create(
@@ -453,6 +453,18 @@ def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: 
         return visit
 
 
+def _cancel_booked_visits(case: SupportCase) -> None:
+    """Cancel the case's booked service visit, telling its installer (in the caller's transaction)."""
+    for visit in ServiceVisit.objects.select_for_update().filter(case=case, status=VisitStatus.BOOKED):
+        visit.status = VisitStatus.CANCELLED
+        visit.save(update_fields=["status"])
+        notify(
+            recipient=visit.installer,
+            template="support.visit_cancelled",
+            context={"reference": case.reference, "when": _when(visit.starts_at)},
+        )
+
+
 def case_resolve(*, case: SupportCase, by: User, resolution: str) -> SupportCase:
     resolution = (resolution or "").strip()
     with transaction.atomic():
@@ -464,6 +476,9 @@ def case_resolve(*, case: SupportCase, by: User, resolution: str) -> SupportCase
         case.resolved_at = timezone.now()
         case.save(update_fields=["status", "resolution", "resolved_at", "updated_at"])
         _event(case, CaseAction.RESOLVED, by, resolution)
+        # Resolved remotely: nobody drives out, and the terminal gets no order still waiting for it.
+        _cancel_booked_visits(case)
+        RemoteCommand.objects.filter(case=case, delivered_at__isnull=True).delete()
         notify(
             recipient=case.application.applicant,
             template="support.case_resolved",

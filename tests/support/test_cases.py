@@ -288,3 +288,24 @@ def test_a_visit_moved_by_an_hour_with_the_same_installer_is_not_refused_as_busy
     moved = case_book_visit(case=case, by=support, installer=installer, starts_at=first.starts_at + timedelta(hours=1))
 
     assert [v.pk for v in installer_service_visits(installer)] == [moved.pk]
+
+
+def test_resolving_a_case_cancels_its_visit_tells_the_installer_and_drops_waiting_orders(
+    live_terminal, support, installer
+):
+    from notifications.models import Notification
+    from support.models import RemoteCommand, ServiceVisit, VisitStatus
+    from support.services import case_request_signin, case_resolve
+
+    case = _open(live_terminal)
+    visit = case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
+    case.refresh_from_db()
+    case_request_signin(case=case, by=support)
+    case.refresh_from_db()
+
+    case_resolve(case=case, by=support, resolution="fixed remotely")
+
+    assert ServiceVisit.objects.get(pk=visit.pk).status == VisitStatus.CANCELLED
+    assert Notification.objects.filter(recipient=installer, template="support.visit_cancelled").exists()
+    assert not RemoteCommand.objects.filter(case=case, delivered_at__isnull=True).exists()
+    assert list(installer_service_visits(installer)) == []
