@@ -30,6 +30,10 @@ SUPPORT_TEMPLATES: dict[str, MessageTemplate] = {
         _("Service visit {reference} cancelled"),
         _("The service visit on {when} (case {reference}) is cancelled: no need to go."),
     ),
+    "support.visit_done": MessageTemplate(
+        _("Service visit done for case {reference}"),
+        _("The installer has finished the service visit of case {reference}: check the terminal and resolve the case."),
+    ),
     "support.case_resolved": MessageTemplate(
         _("Support case {reference} resolved"),
         _("Your case {reference} is resolved: {resolution}"),

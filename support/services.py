@@ -498,4 +498,6 @@ def visit_complete(*, visit: ServiceVisit, by: User) -> ServiceVisit:
         fresh.status = VisitStatus.DONE
         fresh.save(update_fields=["status"])
         _event(fresh.case, CaseAction.VISIT_DONE, by)
+        for person in _support_staff():  # the case now waits for them
+            notify(recipient=person, template="support.visit_done", context={"reference": fresh.case.reference})
         return fresh

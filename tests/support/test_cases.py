@@ -230,6 +230,9 @@ def test_the_installer_marks_the_visit_done(live_terminal, support, installer, o
     visit_complete(visit=visit, by=installer)
 
     assert list(installer_service_visits(installer)) == []
+    from notifications.models import Notification
+
+    assert Notification.objects.filter(recipient=support, template="support.visit_done").exists()
     with pytest.raises(InvalidState):
         visit_complete(visit=visit, by=installer)
 
