@@ -22,7 +22,7 @@ from applications.choices import Status
 from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from installations.models import AppointmentStatus, InstallationAppointment
 from notifications.services import notify
-from terminals.models import Terminal, TerminalStatus
+from terminals.models import Terminal, TerminalConfiguration, TerminalStatus
 
 from .catalogue import HOST_SIDE_CODES, SYMPTOMS, entry
 from .checks import CheckResult, config_differences, current_configuration, recorded_config, run_checks
@@ -274,9 +274,17 @@ def warnings_scan_idle(*, now: datetime | None = None) -> list[EarlyWarning]:
 def warnings_scan_drift(*, now: datetime | None = None) -> list[EarlyWarning]:
     now = now or timezone.now()
     flagged: dict[int, dict] = {}
-    for terminal in _live_terminals().select_related("health").exclude(health__reported_config={}):
+    terminals = list(_live_terminals().select_related("health").exclude(health__reported_config={}))
+    # The configurations recorded at installation, read in one query (not one per terminal).
+    recorded = {
+        c.application_id: c
+        for c in TerminalConfiguration.objects.filter(
+            is_current=True, application_id__in=[t.application_id for t in terminals]
+        )
+    }
+    for terminal in terminals:
         differences = config_differences(
-            recorded_config(current_configuration(terminal)), terminal.health.reported_config
+            recorded_config(recorded.get(terminal.application_id)), terminal.health.reported_config
         )
         if differences:
             flagged[terminal.pk] = {"fields": differences}

@@ -172,3 +172,15 @@ def test_the_jobs_are_in_the_beat_schedule():
     assert ours <= tasks_scheduled
     app.loader.import_default_modules()
     assert ours <= set(app.tasks)
+
+
+@pytest.mark.parametrize("n", [1, 6])
+def test_the_drift_scan_reads_configurations_in_one_query_however_many_terminals(
+    n, device_for, live_terminal_for, django_assert_max_num_queries
+):
+    for _ in range(n):
+        device = device_for(live_terminal_for())
+        device.report("heartbeat", config=config_of(device.terminal))
+
+    with django_assert_max_num_queries(6):
+        assert warnings_scan_drift() == []
