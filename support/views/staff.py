@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -23,15 +24,13 @@ from ..services import case_book_visit, case_request_signin, case_resend_configu
 def queue(request: HttpRequest) -> HttpResponse:
     require_support(request.user)
     show = "resolved" if request.GET.get("show") == "resolved" else "open"
+    # Paged, never cut: the newest cases must not vanish behind the oldest hundred.
+    page = Paginator(case_queue(status=show), 50).get_page(request.GET.get("page"))
+    warnings = Paginator(open_warnings(), 50).get_page(request.GET.get("warnings_page"))
     return render(
         request,
         "support/queue.html",
-        {
-            "cases": case_queue(status=show)[:100],
-            "show": show,
-            "incident": open_incident(),
-            "warnings": open_warnings()[:50],
-        },
+        {"cases": page, "show": show, "incident": open_incident(), "warnings": warnings},
     )
 
 

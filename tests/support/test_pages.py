@@ -260,3 +260,29 @@ def test_the_installers_service_visits_page_queries_are_bounded(
     assert page.count('class="task service-visit"') == visits
     # The installation visits of the same installer are on the same list.
     assert "/installations/visits/" in page
+
+
+def test_the_case_queue_pages_instead_of_hiding_cases(client, support, live_terminal):
+    from django.urls import reverse
+
+    from support.models import CaseStatus, SupportCase
+
+    SupportCase.objects.bulk_create(
+        SupportCase(
+            reference=f"SC-T{i:06d}",
+            terminal=live_terminal,
+            application=live_terminal.application,
+            opened_by=support,
+            code="97",
+            status=CaseStatus.RESOLVED,
+        )
+        for i in range(60)
+    )
+    client.force_login(support)
+
+    first = client.get(reverse("support:queue"), {"show": "resolved"}).content.decode()
+    second = client.get(reverse("support:queue"), {"show": "resolved", "page": 2}).content.decode()
+
+    assert "(60 cases)" in first
+    shown = {f"SC-T{i:06d}" for i in range(60) if f"SC-T{i:06d}" in first + second}
+    assert len(shown) == 60
