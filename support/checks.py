@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -88,18 +89,36 @@ class HostUnreachable(Exception):
     pass
 
 
+# Answers are kept a minute, and a host that did not answer is not asked again for half a
+# minute: when an incident sends many merchants to their problem page at once, the web
+# workers must not all wait on a host that is down.
+HOST_ANSWER_SECONDS = 60
+HOST_DOWN_SECONDS = 30
+_DOWN = "down"
+
+
 def _host_get(path: str) -> dict | None:
     """GET a registration from the host; None when it answers 404."""
     url = settings.ACQUIRER_ADMIN_URL.rstrip("/") + path
+    key = "acquirer-host:" + url
+    cached = cache.get(key)
+    if cached == _DOWN:
+        raise HostUnreachable("no answer a moment ago")
+    if cached is not None:
+        return cached.get("answer")
     try:
         with urllib.request.urlopen(url, timeout=settings.SUPPORT_HOST_CHECK_TIMEOUT) as response:  # noqa: S310 - URL from settings
-            return json.loads(response.read() or b"{}")
+            answer = json.loads(response.read() or b"{}")
     except urllib.error.HTTPError as exc:
-        if exc.code == 404:
-            return None
-        raise HostUnreachable(f"HTTP {exc.code}") from exc
+        if exc.code != 404:
+            cache.set(key, _DOWN, HOST_DOWN_SECONDS)
+            raise HostUnreachable(f"HTTP {exc.code}") from exc
+        answer = None
     except (OSError, ValueError) as exc:
+        cache.set(key, _DOWN, HOST_DOWN_SECONDS)
         raise HostUnreachable(str(exc)) from exc
+    cache.set(key, {"answer": answer}, HOST_ANSWER_SECONDS)
+    return answer
 
 
 def check_registration(terminal: Terminal) -> CheckResult:

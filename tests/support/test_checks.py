@@ -223,3 +223,24 @@ def test_run_checks_gives_all_five_in_order(live_terminal):
         "incident",
         "customer_side",
     ]
+
+
+def test_a_host_that_did_not_answer_is_not_asked_again_at_once(live_terminal, monkeypatch):
+    """Many merchants at once on their problem page must not each wait on a host that is down."""
+    import urllib.request
+
+    from support import checks
+
+    calls = []
+
+    def refusing(*args, **kwargs):
+        calls.append(args)
+        raise OSError("connection refused")
+
+    monkeypatch.setattr(urllib.request, "urlopen", refusing)
+
+    first = checks.check_registration(live_terminal)
+    second = checks.check_registration(live_terminal)
+
+    assert first.status == second.status
+    assert len(calls) == 1
