@@ -286,3 +286,17 @@ def test_the_case_queue_pages_instead_of_hiding_cases(client, support, live_term
     assert "(60 cases)" in first
     shown = {f"SC-T{i:06d}" for i in range(60) if f"SC-T{i:06d}" in first + second}
     assert len(shown) == 60
+
+
+@pytest.mark.parametrize(("affected", "words"), [(1, "1 terminal,"), (7, "7 terminals,")])
+def test_the_queue_s_incident_line_counts_terminals_in_words(client, support, affected, words):
+    from django.urls import reverse
+
+    from support.models import Incident
+
+    Incident.objects.create(codes=["96"], terminals_affected=affected)
+    client.force_login(support)
+
+    page = client.get(reverse("support:queue")).content.decode()
+
+    assert words in page and "codes 96" in page
