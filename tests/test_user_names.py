@@ -11,3 +11,10 @@ def test_a_latin_name_reads_given_name_first():
 
 def test_someone_without_a_name_is_shown_by_email():
     assert str(User(email="x@example.cn", username="x")) == "x@example.cn"
+
+
+def test_the_template_filter_writes_names_the_same_way():
+    from accounts.templatetags.names import full_name
+
+    assert full_name("小明", "王") == "王小明"
+    assert full_name("Ada", "Lovelace") == "Ada Lovelace"
