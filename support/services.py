@@ -242,33 +242,26 @@ def _reconcile(kind: str, flagged: dict[int, dict], now: datetime) -> list[Early
     return opened
 
 
+def _silent_since(moment: str, cutoff: datetime) -> dict[int, dict]:
+    """Live terminals whose last `moment` ("heartbeat", "transaction") is older than the cutoff.
+
+    A terminal that never reported one counts from when it went live.
+    """
+    field = f"health__last_{moment}_at"
+    quiet = _live_terminals().filter(
+        Q(**{f"{field}__lt": cutoff}) | Q(**{f"{field}__isnull": True}, application__status_changed_at__lt=cutoff)
+    )
+    return {pk: {f"last_{moment}": last.isoformat() if last else None} for pk, last in quiet.values_list("pk", field)}
+
+
 def warnings_scan_no_heartbeat(*, now: datetime | None = None) -> list[EarlyWarning]:
     now = now or timezone.now()
-    cutoff = now - NO_HEARTBEAT_AFTER
-    # A terminal that never reported counts from when it went live.
-    quiet = _live_terminals().filter(
-        Q(health__last_heartbeat_at__lt=cutoff)
-        | Q(health__last_heartbeat_at__isnull=True, application__status_changed_at__lt=cutoff)
-    )
-    flagged = {
-        pk: {"last_heartbeat": last.isoformat() if last else None}
-        for pk, last in quiet.values_list("pk", "health__last_heartbeat_at")
-    }
-    return _reconcile(WarningKind.NO_HEARTBEAT, flagged, now)
+    return _reconcile(WarningKind.NO_HEARTBEAT, _silent_since("heartbeat", now - NO_HEARTBEAT_AFTER), now)
 
 
 def warnings_scan_idle(*, now: datetime | None = None) -> list[EarlyWarning]:
     now = now or timezone.now()
-    cutoff = now - IDLE_AFTER
-    idle = _live_terminals().filter(
-        Q(health__last_transaction_at__lt=cutoff)
-        | Q(health__last_transaction_at__isnull=True, application__status_changed_at__lt=cutoff)
-    )
-    flagged = {
-        pk: {"last_transaction": last.isoformat() if last else None}
-        for pk, last in idle.values_list("pk", "health__last_transaction_at")
-    }
-    return _reconcile(WarningKind.IDLE, flagged, now)
+    return _reconcile(WarningKind.IDLE, _silent_since("transaction", now - IDLE_AFTER), now)
 
 
 def warnings_scan_drift(*, now: datetime | None = None) -> list[EarlyWarning]:

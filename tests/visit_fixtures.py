@@ -73,9 +73,3 @@ def acquirer(settings):
         settings.ACQUIRER_PORT = sim.iso_port
         settings.ACQUIRER_ADMIN_URL = sim.admin_url
         yield sim
-
-
-@pytest.fixture(autouse=True)
-def _no_host_by_default(settings):
-    """Unless a test starts the simulator, registrations go nowhere (a closed port), fast."""
-    settings.ACQUIRER_ADMIN_URL = "http://127.0.0.1:9"

@@ -17,6 +17,7 @@ from applications.choices import Status, TerminalModel
 from support.models import DeviceEvent, TerminalHealth
 from support.services import credential_issue
 from terminals.models import CommMode, Terminal, TerminalConfiguration, TerminalStatus
+from tests.visit_fixtures import acquirer  # noqa: F401 - the one simulator fixture, shared
 
 MID_PREFIX = "898110054990"
 
@@ -30,22 +31,9 @@ def _fresh_cache():
 
 
 @pytest.fixture(autouse=True)
-def _no_host_by_default(settings):
-    """Unless a test starts the simulator, the host is a closed port: checks say "could not check", fast."""
-    settings.ACQUIRER_ADMIN_URL = "http://127.0.0.1:9"
+def _short_host_checks(settings):
+    """The host is a refusing port unless a test starts the simulator (tests/conftest.py): fail fast."""
     settings.SUPPORT_HOST_CHECK_TIMEOUT = 0.5
-
-
-@pytest.fixture
-def acquirer(settings):
-    """The acquirer host simulator on free ports; the portal's settings point at it."""
-    from acquirer_sim.testing import run_simulator
-
-    with run_simulator() as sim:
-        settings.ACQUIRER_HOST = sim.host
-        settings.ACQUIRER_PORT = sim.iso_port
-        settings.ACQUIRER_ADMIN_URL = sim.admin_url
-        yield sim
 
 
 def equip(app, installer, *, seq: int) -> Terminal:
