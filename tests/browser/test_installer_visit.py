@@ -16,7 +16,6 @@ from tests.visit_fixtures import at, stock
 clock = visit_fixtures.clock
 beijing_installer = visit_fixtures.beijing_installer
 acquirer = visit_fixtures.acquirer
-_no_host_by_default = visit_fixtures._no_host_by_default
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
