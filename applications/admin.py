@@ -17,9 +17,9 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm_log.admin import StateLogInline
 
 from accounts.admin_mixins import KeepsHistoryAdmin
-from accounts.masking import mask_card, mask_id_number, mask_mobile
 from accounts.models import User
 from accounts.roles import Role, has_role
+from core.masking import mask_card, mask_id_number, mask_mobile
 
 from . import services
 from .admin_transitions import TransitionAdminMixin

@@ -17,9 +17,10 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.errors import ConditionsNotMet, InvalidState, RoleRefused, WorkflowError
+
 from . import services
 from .choices import DocumentKind, RejectionReason, ReviewCheck
-from .errors import ConditionsNotMet, InvalidState, RoleRefused, WorkflowError
 from .models import APPLICANT_FIELDS, MerchantApplication
 from .workflow import check
 

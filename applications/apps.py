@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class ApplicationsConfig(AppConfig):
     name = "applications"
     verbose_name = _("Merchant applications")
+
+    def ready(self) -> None:
+        # The pages this app owns, in the link registry (the models are loaded only now).
+        from .links import register_links
+
+        register_links()

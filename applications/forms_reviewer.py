@@ -7,8 +7,10 @@ service can refuse when the application changed since the page was loaded.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import Province
+
 from .admin_transitions import fixable_choices
-from .choices import BusinessType, Province, RejectionReason, ReviewCheck, Status
+from .choices import BusinessType, RejectionReason, ReviewCheck, Status
 from .selectors import AGE_CHOICES, QueueFilters, QueueTab
 from .services import REVIEW_CHECKLIST
 

@@ -16,19 +16,10 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
 from accounts.validators import validate_cn_mobile
+from core.choices import Province, TerminalModel
+from core.errors import ConditionsNotMet
 
-from .choices import (
-    LICENSED_BUSINESS_TYPES,
-    BusinessType,
-    Category,
-    DocumentKind,
-    Province,
-    RejectionReason,
-    ReviewCheck,
-    Status,
-    TerminalModel,
-)
-from .errors import ConditionsNotMet
+from .choices import LICENSED_BUSINESS_TYPES, BusinessType, Category, DocumentKind, RejectionReason, ReviewCheck, Status
 from .validators import (
     validate_card_number,
     validate_credit_code,

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from notifications.messages import local_when
+from core.time import local_when
 from notifications.services import notify
 
 from .choices import Status

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
+from core.errors import ConditionsNotMet, InvalidState, RoleRefused
 from notifications.services import notify
 
 from .choices import APPLICANT_EDITABLE_STATES, DocumentKind, ReviewCheck, Status
-from .errors import ConditionsNotMet, InvalidState, RoleRefused
 from .models import (
     CONSENT_VERSION,
     ApplicationDocument,

@@ -12,9 +12,9 @@ from django_fsm import ConcurrentTransition, can_proceed
 
 from accounts.models import User
 from accounts.roles import is_staff_member
+from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 
 from .choices import Status
-from .errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from .models import MerchantApplication
 
 ACTION_LABELS = {

@@ -1,6 +1,6 @@
 """Get a visit for this installer, or 404: another installer's visit does not exist for them."""
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from accounts.models import User
@@ -11,15 +11,20 @@ from .models import AppointmentStatus, InstallationAppointment
 from .selectors import done_cutoff
 
 
-def visit_for_installer(user: User, reference: str) -> tuple[MerchantApplication, InstallationAppointment]:
+def visible_visits(user: User) -> QuerySet[InstallationAppointment]:
+    """The visits an installer's pages show: booked ones, and done ones for a while after."""
     if not has_role(user, Role.INSTALLER):
-        raise Http404
+        return InstallationAppointment.objects.none()
+    return InstallationAppointment.objects.filter(
+        Q(status=AppointmentStatus.BOOKED) | Q(status=AppointmentStatus.DONE, ends_at__gte=done_cutoff()),
+        installer=user,
+    )
+
+
+def visit_for_installer(user: User, reference: str) -> tuple[MerchantApplication, InstallationAppointment]:
     visit = (
-        InstallationAppointment.objects.filter(
-            Q(status=AppointmentStatus.BOOKED) | Q(status=AppointmentStatus.DONE, ends_at__gte=done_cutoff()),
-            application__reference=reference,
-            installer=user,
-        )
+        visible_visits(user)
+        .filter(application__reference=reference)
         .select_related("application", "application__applicant", "installer")
         .order_by("-starts_at")
         .first()

@@ -7,8 +7,8 @@ from accounts.models import User
 from accounts.roles import Role
 from applications.admin import MerchantApplicationAdminBase
 from applications.admin_transitions import APPLICATION_ACTIONS, AdminAction, MessageForm
-from applications.choices import Province
 from applications.models import MerchantApplication
+from core.choices import Province
 from terminals.admin import ConfigurationInline, SignInInline
 from terminals.services import signin_record, signin_test
 

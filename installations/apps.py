@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class InstallationsConfig(AppConfig):
     name = "installations"
     verbose_name = _("Installations")
+
+    def ready(self) -> None:
+        # The pages this app owns, in the link registry (the models are loaded only now).
+        from .links import register_links
+
+        register_links()

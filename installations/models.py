@@ -6,8 +6,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.choices import Province
 from applications.models import MerchantApplication
+from core.choices import Province
 
 
 def default_working_days() -> list[int]:

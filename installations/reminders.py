@@ -16,7 +16,7 @@ from accounts.roles import STAFF_ROLES
 from applications.choices import Status
 from applications.models import MerchantApplication
 from applications.reminders import WAITING_FOR_A_DECISION
-from notifications.messages import local_when
+from core.time import local_when
 from notifications.models import DeliveryStatus, Notification
 from notifications.services import notify
 

@@ -14,11 +14,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, is_staff_member
-from applications.choices import Province
-from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from applications.models import MerchantApplication
 from applications.workflow import check, fire, locked
-from notifications.messages import local_when
+from core.choices import Province
+from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
+from core.time import local_when
 from notifications.services import notify
 from terminals import services as terminal_services
 from terminals.models import SignIn, Terminal, TerminalConfiguration

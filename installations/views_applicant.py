@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from applications.access import application_for_applicant
 from applications.choices import Status
-from applications.errors import WorkflowError
+from core.errors import WorkflowError
 from terminals.services import current_terminal
 
 from . import services

@@ -19,8 +19,8 @@ from django.views.decorators.http import require_POST
 from accounts.models import User
 from accounts.roles import Role, has_role
 from applications.choices import Status
-from applications.errors import WorkflowError
 from applications.models import MerchantApplication
+from core.errors import WorkflowError
 from terminals.models import CommMode
 from terminals.selectors import current_configuration, latest_signin_code, signin_advice, signins_of
 from terminals.services import current_terminal

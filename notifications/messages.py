@@ -7,15 +7,17 @@ to act soon (a decision, a visit) goes by SMS too, the rest by in-app and email.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
 
-from django.utils import timezone, translation
-from django.utils.formats import date_format
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .links import Subject
 from .models import Channel
 
 IN_APP_AND_EMAIL = (Channel.IN_APP, Channel.EMAIL)
+APPLICATION = Subject("application")
+# An installation visit, named by its application's reference.
+INSTALLATION = Subject("installation")
 URGENT = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
 
 
@@ -24,6 +26,8 @@ class MessageTemplate:
     subject: str
     body: str
     channels: tuple[Channel, ...] = IN_APP_AND_EMAIL
+    # What the message is about: the inbox opens it through the link registry (links.py).
+    about: Subject | None = None
 
 
 TEMPLATES: dict[str, MessageTemplate] = {
@@ -31,10 +35,12 @@ TEMPLATES: dict[str, MessageTemplate] = {
     "application.submitted": MessageTemplate(
         _("Application {reference} received"),
         _("We have received your application {reference}. A reviewer will look at it shortly."),
+        about=APPLICATION,
     ),
     "application.claimed": MessageTemplate(
         _("Application {reference} is being reviewed"),
         _("A reviewer has started to review your application {reference}."),
+        about=APPLICATION,
     ),
     "application.approved": MessageTemplate(
         _("Application {reference} approved"),
@@ -42,25 +48,30 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "Your application {reference} is approved. Your merchant ID is {merchant_id}. Book your installation visit now."
         ),
         URGENT,
+        about=APPLICATION,
     ),
     "application.rejected": MessageTemplate(
         _("Application {reference} was not approved"),
         _("Your application {reference} was not approved: {message}"),
+        about=APPLICATION,
     ),
     "application.changes_requested": MessageTemplate(
         _("Application {reference}: changes requested"),
         _("Please correct your application {reference}: {message}"),
         URGENT,
+        about=APPLICATION,
     ),
     "application.withdrawn": MessageTemplate(
         _("Application {reference} withdrawn"),
         _("Your application {reference} has been withdrawn."),
+        about=APPLICATION,
     ),
     "application.idle_draft": MessageTemplate(
         _("Your application {reference} is waiting for you"),
         _(
             "Your draft application {reference} has not changed for {days} days. Finish it and submit it so that we can review it."
         ),
+        about=APPLICATION,
     ),
     "application.idle_changes": MessageTemplate(
         _("Application {reference}: we are still waiting for your changes"),
@@ -68,6 +79,7 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "We asked you to correct application {reference} {days} days ago: {message} Please make the changes and submit it again."
         ),
         URGENT,
+        about=APPLICATION,
     ),
     # --- To reviewers -------------------------------------------------------------------
     "review.sla_breached": MessageTemplate(
@@ -75,32 +87,38 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _(
             "Application {reference} was submitted on {submitted} and has waited longer than the {hours}-hour review target. Please review it now."
         ),
+        about=APPLICATION,
     ),
     # --- Installation visits: applicant and installer ------------------------------------
     "installation.scheduled": MessageTemplate(
         _("Installation visit booked for {reference}"),
         _("Your installation visit is booked for {when}."),
         URGENT,
+        about=INSTALLATION,
     ),
     "installation.assigned": MessageTemplate(
         _("New installation visit {reference}"),
         _("You have a new installation visit on {when} at {address}."),
         URGENT,
+        about=INSTALLATION,
     ),
     "installation.cancelled": MessageTemplate(
         _("Installation visit cancelled for {reference}"),
         _("The installation visit for {reference} on {when} is cancelled."),
         URGENT,
+        about=INSTALLATION,
     ),
     "installation.started": MessageTemplate(
         _("Your terminal is being installed"),
         _("The installer has started to set up the terminal for application {reference}."),
+        about=APPLICATION,
     ),
     "installation.configured": MessageTemplate(
         _("Your terminal is configured"),
         _(
             "The terminal for application {reference} is configured and signed in to the bank. The installer will now show you how to use it."
         ),
+        about=APPLICATION,
     ),
     "visit.reminder": MessageTemplate(
         _("Reminder: installation visit for {reference}"),
@@ -108,25 +126,30 @@ TEMPLATES: dict[str, MessageTemplate] = {
             "Your installation visit is on {when} at {address}. Please be there with your ID card and the bank card for settlement."
         ),
         URGENT,
+        about=INSTALLATION,
     ),
     "visit.reminder_installer": MessageTemplate(
         _("Reminder: visit {reference} on {when}"),
         _("You visit the merchant of application {reference} on {when} at {address}."),
         URGENT,
+        about=INSTALLATION,
     ),
     # --- The terminal ----------------------------------------------------------------
     "terminal.active": MessageTemplate(
         _("Your terminal is live"),
         _("Your terminal for application {reference} is now active. Happy trading!"),
+        about=APPLICATION,
     ),
     "terminal.suspended": MessageTemplate(
         _("Your terminal is suspended"),
         _("The terminal for application {reference} has been suspended: {message}"),
         URGENT,
+        about=APPLICATION,
     ),
     "terminal.reinstated": MessageTemplate(
         _("Your terminal is active again"),
         _("The terminal for application {reference} is active again."),
+        about=APPLICATION,
     ),
     # --- To staff --------------------------------------------------------------------
     "staff.digest": MessageTemplate(
@@ -161,8 +184,3 @@ def render(template: str, context: dict, language: str) -> tuple[str, str]:
             return str(message.subject).format(**context), str(message.body).format(**context)
         except (KeyError, IndexError, ValueError, AttributeError) as exc:
             raise TemplateError(f"template {template!r} cannot be rendered: {exc!r}") from exc
-
-
-def local_when(moment: datetime) -> str:
-    """A moment as message contexts carry it: local time, to the minute, the same in both languages."""
-    return date_format(timezone.localtime(moment), "Y-m-d H:i")

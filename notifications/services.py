@@ -13,9 +13,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.masking import mask_mobile
 from accounts.models import User
 from accounts.validators import normalize_cn_mobile
+from core.masking import mask_mobile
 
 from .messages import TemplateError, channels_for, render
 from .models import Channel, DeliveryStatus, Notification

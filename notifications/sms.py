@@ -15,7 +15,7 @@ from typing import TextIO
 from django.conf import settings
 from django.utils.module_loading import import_string
 
-from accounts.masking import mask_mobile
+from core.masking import mask_mobile
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,5 @@
 """The in-app notification list: what the workflow sent the signed-in person."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,15 +8,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
-from accounts.roles import Role, has_role
-
-from .messages import TemplateError
+from .links import links_for
+from .messages import TEMPLATES, TemplateError
 from .messages import render as render_message
 from .models import Notification
 from .selectors import inbox_for
@@ -36,31 +32,27 @@ class InboxItem:
     link: str
 
 
-def _link_for(user: User) -> Callable[[str], str]:
-    """Where "open" leads for this person: the page their role has for that application.
-
-    Named URLs only (no import of the contexts to the right): the applicant's status page,
-    the installer's visit page; staff read the application in their own workspace.
-    """
-    if has_role(user, Role.APPLICANT):
-        return lambda reference: reverse("applications:status", args=[reference])
-    if has_role(user, Role.INSTALLER):
-        return lambda reference: reverse("installations:visit", args=[reference])
-    return lambda reference: ""
+def _subject(row: Notification) -> tuple[str, str] | None:
+    template = TEMPLATES.get(row.template)
+    if template is None or template.about is None:
+        return None
+    return template.about.kind, str(row.context.get(template.about.key, ""))
 
 
-def _item(row: Notification, language: str, link: Callable[[str], str]) -> InboxItem:
+def _item(row: Notification, language: str, links: dict[tuple[str, str], str]) -> InboxItem:
     try:
         subject, body = render_message(row.template, row.context, language)
     except TemplateError:
         subject, body = row.template, ""
+    about = _subject(row)
     return InboxItem(
         pk=row.pk,
         subject=subject,
         body=body,
         at=row.created_at,
         unread=row.read_at is None,
-        link=link(reference) if (reference := str(row.context.get("reference", ""))) else "",
+        # A subject that is gone, or that this reader has no page for, is text without a link.
+        link=links.get(about, "") if about else "",
     )
 
 
@@ -71,8 +63,9 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(inbox_for(request.user).order_by("-created_at", "-id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    link = _link_for(request.user)
-    items = [_item(row, language, link) for row in page.object_list]
+    rows = list(page.object_list)
+    links = links_for(request.user, [about for row in rows if (about := _subject(row))])
+    items = [_item(row, language, links) for row in rows]
     return render(request, "notifications/inbox.html", {"page": page, "items": items})
 
 

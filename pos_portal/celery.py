@@ -48,7 +48,7 @@ def mask_personal_data_in_worker_logs(logger, **kwargs) -> None:
     """Celery replaces the root logger's handlers with its own in workers and beat: give them
     the filter that Django's LOGGING gives the web process, so no log line holds a whole ID,
     card or mobile number."""
-    from accounts.masking import MaskPersonalDataFilter
+    from core.masking import MaskPersonalDataFilter
 
     for handler in logger.handlers:
         if not any(isinstance(f, MaskPersonalDataFilter) for f in handler.filters):

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_fsm",
     "django_fsm_log",
     "django_celery_beat",
+    "core",
     "accounts",
     "notifications",
     "applications",
@@ -270,7 +271,7 @@ SILENCED_SYSTEM_CHECKS = [
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "accounts.masking.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "core.masking.MaskPersonalDataFilter"}},
     "handlers": {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
     },

@@ -9,6 +9,8 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from notifications.messages import TEMPLATES
 
+        from .links import register_links
         from .messages import SUPPORT_TEMPLATES
 
         TEMPLATES.update(SUPPORT_TEMPLATES)
+        register_links()

@@ -16,10 +16,10 @@ from urllib.parse import quote
 from django.conf import settings
 from django.core.cache import cache
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from applications.choices import Status
+from core.time import local_when
 from terminals.models import Terminal, TerminalConfiguration, TerminalStatus
 from terminals.selectors import current_configuration as application_configuration
 
@@ -43,10 +43,6 @@ class CheckResult:
 
     def as_dict(self) -> dict[str, str]:
         return asdict(self)
-
-
-def _when(moment: datetime | None) -> str:
-    return date_format(timezone.localtime(moment), "Y-m-d H:i") if moment else "—"
 
 
 def current_configuration(terminal: Terminal) -> TerminalConfiguration | None:
@@ -173,11 +169,11 @@ def check_contact(terminal: Terminal, health: TerminalHealth | None, now: dateti
     title = _("Last heartbeat and sign-in")
     if health is None or health.last_heartbeat_at is None:
         return CheckResult("contact", title, PROBLEM, _("The terminal has never reported to us."))
-    parts = [_("Last heartbeat %s.") % _when(health.last_heartbeat_at)]
+    parts = [_("Last heartbeat %s.") % local_when(health.last_heartbeat_at)]
     if health.last_signin_at:
         parts.append(
             _("Last sign-in %(when)s, answered %(code)s.")
-            % {"when": _when(health.last_signin_at), "code": health.last_signin_code}
+            % {"when": local_when(health.last_signin_at), "code": health.last_signin_code}
         )
     else:
         parts.append(_("No sign-in reported."))
@@ -233,7 +229,7 @@ def check_incident(code: str) -> CheckResult:
             _(
                 "A host or gateway problem is known since %s: many terminals see it. It is not your terminal; we are on it."
             )
-            % _when(incident.opened_at),
+            % local_when(incident.opened_at),
         )
     if code in HOST_SIDE_CODES:
         return CheckResult(

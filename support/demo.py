@@ -21,8 +21,9 @@ from stdnum.cn import ric, uscc
 from accounts.models import User
 from accounts.roles import grant_admin_permissions
 from applications import services as app_services
-from applications.choices import BusinessType, Category, Province, Status, TerminalModel, TimeWindow
+from applications.choices import BusinessType, Category, Status, TimeWindow
 from applications.models import MerchantApplication
+from core.choices import Province, TerminalModel
 from installations import services as install_services
 from installations.models import TRAINING_TOPICS, InstallerProfile
 from installations.selectors import free_slots

@@ -13,13 +13,13 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, has_role
 from applications.choices import Status
-from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
+from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
+from core.time import local_when
 from installations.models import AppointmentStatus, InstallationAppointment
 from notifications.services import notify
 from terminals.models import Terminal, TerminalConfiguration, TerminalStatus
@@ -50,10 +50,6 @@ VISIT_LENGTH = timedelta(hours=2)
 INCIDENT_WINDOW = timedelta(minutes=10)
 NO_HEARTBEAT_AFTER = timedelta(hours=24)
 IDLE_AFTER = timedelta(days=30)
-
-
-def _when(moment: datetime) -> str:
-    return date_format(timezone.localtime(moment), "Y-m-d H:i")
 
 
 def hash_token(token: str) -> str:
@@ -189,7 +185,7 @@ def incident_scan(*, now: datetime | None = None) -> Incident | None:
                 notify(
                     recipient=person,
                     template="support.incident_opened",
-                    context={"when": _when(now), "count": affected, "codes": ", ".join(codes)},
+                    context={"when": local_when(now), "count": affected, "codes": ", ".join(codes)},
                 )
             return incident
         if affected:
@@ -201,7 +197,7 @@ def incident_scan(*, now: datetime | None = None) -> Incident | None:
         incident.closed_at = now
         incident.save(update_fields=["is_open", "closed_at"])
         for person in _support_staff():
-            notify(recipient=person, template="support.incident_closed", context={"when": _when(now)})
+            notify(recipient=person, template="support.incident_closed", context={"when": local_when(now)})
         return None
 
 
@@ -422,7 +418,7 @@ def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: 
         if not installer_is_free(installer=installer, starts_at=starts_at, ends_at=ends_at, moving=case):
             raise Conflict(
                 _("%(name)s is already busy at %(when)s: choose another time.")
-                % {"name": installer, "when": _when(starts_at)}
+                % {"name": installer, "when": local_when(starts_at)}
             )
         _cancel_booked_visits(case)
         try:
@@ -439,14 +435,14 @@ def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: 
         except IntegrityError as exc:
             raise Conflict(
                 _("%(name)s is already busy at %(when)s: choose another time.")
-                % {"name": installer, "when": _when(starts_at)}
+                % {"name": installer, "when": local_when(starts_at)}
             ) from exc
         case.status = CaseStatus.VISIT_BOOKED
         case.save(update_fields=["status", "updated_at"])
-        _event(case, CaseAction.VISIT_BOOKED, by, _when(starts_at))
+        _event(case, CaseAction.VISIT_BOOKED, by, local_when(starts_at))
         context = {
             "reference": case.reference,
-            "when": _when(starts_at),
+            "when": local_when(starts_at),
             "address": case.application.installation_address_display(),
         }
         notify(recipient=case.application.applicant, template="support.visit_booked", context=context)
@@ -462,7 +458,7 @@ def _cancel_booked_visits(case: SupportCase) -> None:
         notify(
             recipient=visit.installer,
             template="support.visit_cancelled",
-            context={"reference": case.reference, "when": _when(visit.starts_at)},
+            context={"reference": case.reference, "when": local_when(visit.starts_at)},
         )
 
 

@@ -5,3 +5,9 @@ from django.utils.translation import gettext_lazy as _
 class TerminalsConfig(AppConfig):
     name = "terminals"
     verbose_name = _("Terminals")
+
+    def ready(self) -> None:
+        # The pages this app owns, in the link registry (the models are loaded only now).
+        from .links import register_links
+
+        register_links()

@@ -4,9 +4,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from applications.choices import TerminalModel
 from applications.models import MerchantApplication
 from applications.validators import validate_merchant_id
+from core.choices import TerminalModel
 
 
 class TerminalStatus(models.TextChoices):

@@ -18,10 +18,11 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
-from applications.choices import Status, TerminalModel
-from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
+from applications.choices import Status
 from applications.models import MerchantApplication
 from applications.workflow import locked
+from core.choices import TerminalModel
+from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 
 from . import host as acquirer
 from .models import CommMode, SignIn, SignInSource, Terminal, TerminalConfiguration, TerminalEvent, TerminalStatus

@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_member
-from applications.errors import WorkflowError
+from core.errors import WorkflowError
 
 from . import services
 from .forms import ImportForm, StatusForm

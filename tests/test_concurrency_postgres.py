@@ -8,8 +8,8 @@ from django.db import connection
 
 from applications import services as app
 from applications.choices import Status
-from applications.errors import Conflict, WorkflowError
 from applications.models import MerchantApplication
+from core.errors import Conflict, WorkflowError
 from tests.conftest import history_of, needs_postgres
 
 pytestmark = [needs_postgres(), pytest.mark.django_db(transaction=True)]

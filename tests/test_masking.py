@@ -3,7 +3,7 @@ import logging
 from hypothesis import given
 from hypothesis import strategies as st
 
-from accounts.masking import MaskPersonalDataFilter, mask_card, mask_id_number, mask_mobile, mask_numbers_in_text
+from core.masking import MaskPersonalDataFilter, mask_card, mask_id_number, mask_mobile, mask_numbers_in_text
 
 
 def test_it_masks_an_id_number_to_its_region_and_last_four():

@@ -7,8 +7,8 @@ from django.utils import timezone
 
 from applications import services as app
 from applications.choices import Status
-from applications.errors import ConditionsNotMet, Conflict, RoleRefused
 from applications.models import ConsentRecord
+from core.errors import ConditionsNotMet, Conflict, RoleRefused
 from installations import services as inst
 from installations.models import InstallationAppointment, TrainingRecord
 from installations.selectors import free_slots

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from applications import services as app
 from applications.choices import Status
-from applications.errors import InvalidState, RoleRefused
+from core.errors import InvalidState, RoleRefused
 from installations import services as inst
 from installations.models import TRAINING_TOPICS
 from installations.selectors import free_slots

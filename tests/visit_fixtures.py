@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from applications.choices import Province, Status
+from applications.choices import Status
+from core.choices import Province
 from installations import services as install_services
 from terminals import services as terminal_services
 

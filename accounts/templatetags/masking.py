@@ -2,7 +2,7 @@
 
 from django import template
 
-from accounts import masking
+from core import masking
 
 register = template.Library()
 

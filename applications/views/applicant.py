@@ -20,11 +20,11 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core.errors import Conflict, InvalidState, WorkflowError
 
 from .. import services
 from ..access import application_for_applicant, document_for_applicant
 from ..choices import APPLICANT_EDITABLE_STATES, Status
-from ..errors import Conflict, InvalidState, WorkflowError
 from ..forms import STEP_BY_SLUG, STEPS, ConsentForm, DocumentsForm, WithdrawForm, field_label, step_of_field
 from ..models import CONSENT_VERSION, MerchantApplication, Problem
 from ..selectors import applicant_timeline, applications_of, documents_of

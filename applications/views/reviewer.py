@@ -25,14 +25,15 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.masking import mask_card, mask_id_number, mask_mobile
 from accounts.models import User, full_name
 from accounts.roles import Role, has_role
+from core.choices import Province
+from core.errors import Conflict, WorkflowError
+from core.masking import mask_card, mask_id_number, mask_mobile
 
 from .. import services
 from ..admin_transitions import fixable_choices
-from ..choices import BusinessType, DocumentKind, Province, Status, TimeWindow
-from ..errors import Conflict, WorkflowError
+from ..choices import BusinessType, DocumentKind, Status, TimeWindow
 from ..forms_reviewer import (
     CHECKLIST_LABELS,
     ApproveForm,

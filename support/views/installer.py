@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role, has_role
-from applications.errors import WorkflowError
+from core.errors import WorkflowError
 
 from ..access import visit_for_installer
 from ..selectors import installer_tasks

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from applications.errors import WorkflowError
+from core.errors import WorkflowError
 from terminals.models import Terminal
 
 from ..access import case_for_merchant, terminal_for_merchant

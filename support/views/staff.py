@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import is_staff_member
-from applications.errors import WorkflowError
+from core.errors import WorkflowError
 from installations.views_dashboard import dashboard_context
 
 from ..access import case_for_support, require_support

@@ -9,8 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from applications import services
-from applications.choices import BusinessType, Category, Province, TerminalModel, TimeWindow
+from applications.choices import BusinessType, Category, TimeWindow
 from applications.models import MerchantApplication
+from core.choices import Province, TerminalModel
 from support.demo import fill, valid_card_number, valid_credit_code, valid_id_number
 
 

@@ -12,8 +12,9 @@ from allauth.account.models import EmailAddress
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from applications.choices import Province, Status
+from applications.choices import Status
 from applications.models import MerchantApplication
+from core.choices import Province
 from notifications.models import Notification
 from tests.conftest import PASSWORD
 

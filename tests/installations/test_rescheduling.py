@@ -4,7 +4,7 @@ import pytest
 import time_machine
 
 from applications.choices import Status
-from applications.errors import ConditionsNotMet, RoleRefused
+from core.errors import ConditionsNotMet, RoleRefused
 from installations import services
 from installations.models import AppointmentStatus, InstallationAppointment
 from notifications.models import Notification

@@ -6,7 +6,7 @@ import pytest
 from django.db import connection
 
 from applications.choices import Status
-from applications.errors import ConditionsNotMet, Conflict, RoleRefused
+from core.errors import ConditionsNotMet, Conflict, RoleRefused
 from installations import services
 from installations.models import AppointmentStatus, InstallationAppointment
 from notifications.models import Notification

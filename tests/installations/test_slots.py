@@ -1,6 +1,6 @@
 """Which slots an applicant is offered: their area, the installers' days and hours, the daily limit."""
 
-from applications.choices import Province
+from core.choices import Province
 from installations import services
 from installations.selectors import free_slots
 from tests.visit_fixtures import at, give_profile

@@ -3,7 +3,7 @@
 import pytest
 
 from applications.choices import Status
-from applications.errors import ConditionsNotMet, InvalidState, RoleRefused
+from core.errors import ConditionsNotMet, InvalidState, RoleRefused
 from installations import services
 from installations.models import TRAINING_TOPICS, AppointmentStatus, TrainingRecord
 from notifications.models import Notification

@@ -3,7 +3,7 @@
 import pytest
 
 from applications.choices import Status
-from applications.errors import InvalidState, RoleRefused
+from core.errors import InvalidState, RoleRefused
 from installations import services as install_services
 from installations.models import AppointmentStatus, InstallationAppointment
 from terminals.models import Terminal, TerminalStatus

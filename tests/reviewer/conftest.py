@@ -8,8 +8,9 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from accounts.models import User
-from applications.choices import BusinessType, Province, Status
+from applications.choices import BusinessType, Status
 from applications.models import MerchantApplication
+from core.choices import Province
 from support.demo import valid_card_number, valid_id_number
 
 

@@ -4,8 +4,9 @@ import io
 import pytest
 from django.urls import reverse
 
-from applications.choices import Province, Status
+from applications.choices import Status
 from applications.models import AuditEvent, MerchantApplication
+from core.choices import Province
 
 from .conftest import bulk_applications
 

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from applications.choices import BusinessType, Province, Status
+from applications.choices import BusinessType, Status
 from applications.models import MerchantApplication
+from core.choices import Province
 
 from .conftest import bulk_applications
 

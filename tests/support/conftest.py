@@ -13,7 +13,8 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
-from applications.choices import Status, TerminalModel
+from applications.choices import Status
+from core.choices import TerminalModel
 from support.models import DeviceEvent, TerminalHealth
 from support.services import credential_issue
 from terminals.models import CommMode, Terminal, TerminalConfiguration, TerminalStatus

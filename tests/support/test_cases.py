@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from applications.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
+from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from installations.models import InstallationAppointment
 from notifications.models import Notification
 from support.models import CaseEvent, CaseStatus, RemoteCommand, ServiceVisit, SupportCase

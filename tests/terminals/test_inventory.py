@@ -2,7 +2,7 @@
 
 import pytest
 
-from applications.errors import RoleRefused
+from core.errors import RoleRefused
 from terminals import services
 from terminals.models import Terminal, TerminalEvent, TerminalStatus
 from terminals.selectors import history_of, inventory_counts

@@ -3,7 +3,7 @@
 import pytest
 
 from applications.choices import Status
-from applications.errors import ConditionsNotMet, InvalidState
+from core.errors import ConditionsNotMet, InvalidState
 from installations import services as visit
 from terminals import host
 from terminals.models import SignInSource, TerminalStatus

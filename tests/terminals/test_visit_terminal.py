@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from applications.choices import Status
-from applications.errors import ConditionsNotMet, InvalidState, RoleRefused
+from core.errors import ConditionsNotMet, InvalidState, RoleRefused
 from installations import services as visit
 from terminals.models import Terminal, TerminalConfiguration, TerminalEvent, TerminalStatus
 from tests.visit_fixtures import stock

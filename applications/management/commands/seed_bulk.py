@@ -34,13 +34,12 @@ from applications.choices import (
     BusinessType,
     Category,
     DocumentKind,
-    Province,
     RejectionReason,
     Status,
-    TerminalModel,
     TimeWindow,
 )
 from applications.models import CONSENT_VERSION, ConsentRecord, MerchantApplication, ReviewNote, new_reference
+from core.choices import Province, TerminalModel
 
 # Share of each state (per thousand), roughly a year of a live portal: most applications are
 # long settled, a working day's worth wait for someone.

@@ -1,0 +1,13 @@
+"""Moments as people read them: local time, to the minute, the same in both languages."""
+
+from datetime import datetime
+
+from django.utils import timezone
+from django.utils.formats import date_format
+
+
+def local_when(moment: datetime | None, *, missing: str = "—") -> str:
+    """A moment as message contexts and check findings carry it (stored as text, read by people)."""
+    if moment is None:
+        return missing
+    return date_format(timezone.localtime(moment), "Y-m-d H:i")
