@@ -1,21 +1,12 @@
 from allauth.account.adapter import DefaultAccountAdapter
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
-
-from .roles import Role, has_role
+from django.shortcuts import resolve_url
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Applicants land on their applications after signing up or in; everyone else on the home page."""
-
-    def _landing(self, request: HttpRequest, default: str) -> str:
-        if has_role(request.user, Role.APPLICANT) and not request.user.is_superuser:
-            # By name only: accounts does not import the apps to its right (DESIGN.md).
-            return reverse("applications:mine")
-        return default
-
-    def get_login_redirect_url(self, request: HttpRequest) -> str:
-        return self._landing(request, super().get_login_redirect_url(request))
+    """Everyone lands on LOGIN_REDIRECT_URL after signing up or in: the top app's landing page
+    sends each role to its own work (accounts names no page of the apps above it)."""
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
-        return self._landing(request, super().get_signup_redirect_url(request))
+        return resolve_url(settings.LOGIN_REDIRECT_URL)

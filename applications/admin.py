@@ -24,7 +24,7 @@ from core.masking import mask_card, mask_id_number, mask_mobile
 from . import services
 from .admin_transitions import TransitionAdminMixin
 from .choices import APPLICANT_EDITABLE_STATES
-from .models import APPLICANT_FIELDS, ApplicationDocument, AuditEvent, ConsentRecord, MerchantApplication, ReviewNote
+from .models import APPLICANT_FIELDS, ApplicationDocument, ConsentRecord, MerchantApplication, ReviewNote
 
 
 class HistoryInline(StateLogInline):
@@ -199,10 +199,12 @@ class MerchantApplicationAdminBase(KeepsHistoryAdmin, TransitionAdminMixin, admi
         obj.refresh_from_db()
 
     def save_related(self, request, form, formsets, change):  # type: ignore[no-untyped-def]
-        pass  # every inline is read-only
+        # Every inline is read-only, so nothing of theirs is saved; the admin's change message
+        # still reads what each formset saved, so each says "nothing".
+        for formset in formsets:
+            formset.new_objects, formset.changed_objects, formset.deleted_objects = [], [], []
 
 
-@admin.register(AuditEvent)
 class AuditEventAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_display = ("at", "action", "application", "actor")
     list_filter = ("action",)

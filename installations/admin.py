@@ -5,11 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_mixins import KeepsHistoryAdmin
 from accounts.models import User
 from accounts.roles import Role
-from applications.admin import MerchantApplicationAdminBase
-from applications.admin_transitions import APPLICATION_ACTIONS, AdminAction, MessageForm
-from applications.models import MerchantApplication
+from applications.admin_transitions import AdminAction, MessageForm
 from core.choices import Province
-from terminals.admin import ConfigurationInline, SignInInline
 from terminals.services import signin_record, signin_test
 
 from . import services
@@ -125,19 +122,6 @@ class AppointmentInline(admin.TabularInline):
         return False
 
 
-@admin.register(MerchantApplication)
-class MerchantApplicationAdmin(MerchantApplicationAdminBase):
-    actions_for_application = APPLICATION_ACTIONS + INSTALLATION_ACTIONS
-    inlines = [
-        *MerchantApplicationAdminBase.inlines[:-1],
-        AppointmentInline,
-        ConfigurationInline,
-        SignInInline,
-        MerchantApplicationAdminBase.inlines[-1],
-    ]
-
-
-@admin.register(InstallationAppointment)
 class InstallationAppointmentAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_display = ("starts_at", "application", "installer", "status")
     list_filter = ("status",)
@@ -151,7 +135,6 @@ class InstallationAppointmentAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
         return False  # visits are booked through the application's button, which checks the slot
 
 
-@admin.register(TrainingRecord)
 class TrainingRecordAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_display = ("application", "confirmed_by_name", "trainer", "confirmed_at")
     list_select_related = ("application", "trainer")
@@ -208,7 +191,6 @@ class InstallerProfileForm(forms.ModelForm):
         return areas
 
 
-@admin.register(InstallerProfile)
 class InstallerProfileAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     form = InstallerProfileForm
     list_display = ("user", "visits_per_day", "day_starts", "day_ends", "is_active")

@@ -178,9 +178,14 @@ def done_cutoff() -> datetime:
 
 @dataclass
 class TaskList:
-    today: list[InstallationAppointment]
-    upcoming: list[InstallationAppointment]
-    done: list[InstallationAppointment]
+    """Rows of (partial template, visit), so that one page can list visits of several kinds."""
+
+    today: list[tuple[str, object]]
+    upcoming: list[tuple[str, object]]
+    done: list[tuple[str, object]]
+
+
+TASK_PARTIAL = "installations/_task.html"
 
 
 def task_list(installer: User, *, done_limit: int = 20) -> TaskList:
@@ -201,4 +206,8 @@ def task_list(installer: User, *, done_limit: int = 20) -> TaskList:
     done = list(
         mine.filter(status=AppointmentStatus.DONE, ends_at__gte=done_cutoff()).order_by("-starts_at")[:done_limit]
     )
-    return TaskList(today=today, upcoming=upcoming, done=done)
+    return TaskList(
+        today=[(TASK_PARTIAL, v) for v in today],
+        upcoming=[(TASK_PARTIAL, v) for v in upcoming],
+        done=[(TASK_PARTIAL, v) for v in done],
+    )

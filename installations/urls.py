@@ -1,11 +1,9 @@
 from django.urls import path
 
-from . import views_applicant, views_dashboard, views_installer
+from . import views_applicant, views_installer
 
 app_name = "installations"
 urlpatterns = [
-    # Staff: the pipeline dashboard (it shows the installers' backlog, so it lives here).
-    path("dashboard/", views_dashboard.staff_dashboard, name="staff_dashboard"),
     # Installers: their visits.
     path("tasks/", views_installer.tasks, name="tasks"),
     path("visits/<str:reference>/", views_installer.visit_detail, name="visit"),

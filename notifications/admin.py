@@ -24,7 +24,6 @@ class TemplateFilter(admin.SimpleListFilter):
         return queryset.filter(template=self.value()) if self.value() else queryset
 
 
-@admin.register(Notification)
 class NotificationAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     """Read-only outbox for staff: what was sent to whom, and why a message failed.
 

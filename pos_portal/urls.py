@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from . import views
@@ -20,4 +21,9 @@ urlpatterns = [
     path("terminals/", include("terminals.urls")),
     path("installations/", include("installations.urls")),
     path("support/", include("support.urls")),
+    path("", include("backoffice.urls")),
+    # Addresses people have bookmarked, from before the back office composed these pages.
+    path("installations/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
+    path("support/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
+    path("support/visits/", RedirectView.as_view(pattern_name="backoffice:visits")),
 ]

@@ -2,14 +2,6 @@ from django.contrib import admin
 
 from .models import (
     CaseEvent,
-    DeviceCredential,
-    DeviceEvent,
-    EarlyWarning,
-    Incident,
-    RemoteCommand,
-    ServiceVisit,
-    SupportCase,
-    TerminalHealth,
 )
 
 
@@ -26,20 +18,17 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return False
 
 
-@admin.register(DeviceCredential)
 class DeviceCredentialAdmin(ReadOnlyAdmin):
     list_display = ("terminal", "token_hint", "issued_at", "revoked_at")
     exclude = ("token_hash",)
 
 
-@admin.register(DeviceEvent)
 class DeviceEventAdmin(ReadOnlyAdmin):
     list_display = ("terminal", "kind", "response_code", "occurred_at", "received_at")
     list_filter = ("kind", "response_code")
     search_fields = ("terminal__serial_number", "event_id")
 
 
-@admin.register(TerminalHealth)
 class TerminalHealthAdmin(ReadOnlyAdmin):
     list_display = (
         "terminal",
@@ -51,12 +40,10 @@ class TerminalHealthAdmin(ReadOnlyAdmin):
     )
 
 
-@admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
     list_display = ("opened_at", "closed_at", "codes", "terminals_affected", "is_open")
 
 
-@admin.register(EarlyWarning)
 class EarlyWarningAdmin(ReadOnlyAdmin):
     list_display = ("terminal", "kind", "opened_at", "closed_at")
     list_filter = ("kind",)
@@ -72,7 +59,6 @@ class CaseEventInline(admin.TabularInline):
         return False
 
 
-@admin.register(SupportCase)
 class SupportCaseAdmin(ReadOnlyAdmin):
     list_display = ("reference", "terminal", "code", "symptom", "status", "created_at")
     list_filter = ("status", "code")
@@ -80,12 +66,10 @@ class SupportCaseAdmin(ReadOnlyAdmin):
     inlines = [CaseEventInline]
 
 
-@admin.register(RemoteCommand)
 class RemoteCommandAdmin(ReadOnlyAdmin):
     list_display = ("terminal", "kind", "case", "created_at", "delivered_at")
 
 
-@admin.register(ServiceVisit)
 class ServiceVisitAdmin(ReadOnlyAdmin):
     list_display = ("case", "installer", "starts_at", "status")
     list_filter = ("status",)

@@ -1,4 +1,5 @@
-"""How a case, a service visit and a terminal open for each reader (registered at start-up)."""
+"""How a case, a service visit and a terminal open for each reader (registered at start-up;
+the installer's list of visits is the back office's, which registers it)."""
 
 from django.urls import reverse
 
@@ -7,7 +8,7 @@ from accounts.roles import Role
 from notifications.links import register
 from terminals.models import Terminal
 
-from .models import ServiceVisit, SupportCase, VisitStatus
+from .models import SupportCase
 
 
 def _cases(references: list[str], page: str, **mine: object) -> dict[str, str]:
@@ -23,16 +24,6 @@ def support_cases(user: User, references: list[str]) -> dict[str, str]:
     return _cases(references, "support:case_manage")
 
 
-def installer_service_visits(user: User, references: list[str]) -> dict[str, str]:
-    """The installer's list of visits, while a visit of that case is still theirs (a cancelled one is text)."""
-    refs = (
-        ServiceVisit.objects.filter(case__reference__in=references, installer=user)
-        .exclude(status=VisitStatus.CANCELLED)
-        .values_list("case__reference", flat=True)
-    )
-    return {ref: reverse("support:service_visits") for ref in refs}
-
-
 def merchant_terminals(user: User, serials: list[str]) -> dict[str, str]:
     mine = Terminal.objects.filter(serial_number__in=serials, application__applicant=user)
     return {s: reverse("support:terminal_problem", args=[s]) for s in mine.values_list("serial_number", flat=True)}
@@ -41,7 +32,6 @@ def merchant_terminals(user: User, serials: list[str]) -> dict[str, str]:
 def register_links() -> None:
     register("case", Role.APPLICANT, merchant_cases)
     register("case", Role.SUPPORT, support_cases)
-    register("service_visit", Role.INSTALLER, installer_service_visits)
     register("service_visit", Role.APPLICANT, merchant_cases)
     register("service_visit", Role.SUPPORT, support_cases)
     register("terminal", Role.APPLICANT, merchant_terminals)

@@ -8,7 +8,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from installations.selectors import local_day_start, task_list
+from installations.selectors import TaskList, local_day_start, task_list
 from terminals.models import Terminal, TerminalStatus
 
 from .models import (
@@ -81,20 +81,10 @@ def installer_service_visits(installer: User) -> QuerySet[ServiceVisit]:
     )
 
 
-@dataclass(frozen=True)
-class InstallerTasks:
-    """The installer's whole task list: installation visits and service visits, each section by time.
-
-    Entries are (kind, visit) with kind "installation" or "service". It lives here, in the
-    highest app of the two contexts it shows (DESIGN.md).
-    """
-
-    today: list[tuple[str, object]]
-    upcoming: list[tuple[str, object]]
-    done: list[tuple[str, object]]
+SERVICE_TASK_PARTIAL = "support/_service_task.html"
 
 
-def installer_tasks(installer: User, *, done_limit: int = 20) -> InstallerTasks:
+def installer_tasks(installer: User, *, done_limit: int = 20) -> TaskList:
     """Installation visits (the installations context's task list) with service visits merged in. Four queries."""
     installations = task_list(installer, done_limit=done_limit)
     today_start = local_day_start(timezone.localdate())
@@ -110,10 +100,10 @@ def installer_tasks(installer: User, *, done_limit: int = 20) -> InstallerTasks:
     done = sorted((v for v in service if v.status == VisitStatus.DONE), key=lambda v: v.starts_at, reverse=True)
 
     def merged(first: list, second: list, *, reverse: bool = False) -> list[tuple[str, object]]:
-        rows = [("installation", v) for v in first] + [("service", v) for v in second]
+        rows = first + [(SERVICE_TASK_PARTIAL, v) for v in second]
         return sorted(rows, key=lambda row: row[1].starts_at, reverse=reverse)
 
-    return InstallerTasks(
+    return TaskList(
         today=merged(installations.today, [v for v in booked if v.starts_at < tomorrow_start]),
         upcoming=merged(installations.upcoming, [v for v in booked if v.starts_at >= tomorrow_start]),
         done=merged(installations.done, done[:done_limit], reverse=True)[:done_limit],

@@ -12,7 +12,5 @@ urlpatterns = [
     path("queue/", staff.queue, name="queue"),
     path("queue/<str:reference>/", staff.case_manage, name="case_manage"),
     path("queue/<str:reference>/<str:action>/", staff.case_action, name="case_action"),
-    path("dashboard/", staff.dashboard, name="dashboard"),
-    path("visits/", installer.service_visits, name="service_visits"),
     path("visits/<int:pk>/done/", installer.service_visit_done, name="service_visit_done"),
 ]

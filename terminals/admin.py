@@ -51,7 +51,6 @@ class TerminalEventInline(admin.TabularInline):
         return False
 
 
-@admin.register(Terminal)
 class TerminalAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     inlines = [TerminalEventInline]
     # Terminals change through the services (the import, the visit, the inventory page), which
@@ -69,7 +68,6 @@ class TerminalAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     show_full_result_count = False
 
 
-@admin.register(SignIn)
 class SignInAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_display = ("at", "application", "response_code", "source", "by")
     list_filter = ("response_code", "source")

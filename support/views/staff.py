@@ -1,4 +1,4 @@
-"""Support staff: the case queue, a case with its remote actions, the terminals dashboard."""
+"""Support staff: the case queue, a case with its remote actions."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,14 +8,12 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.roles import is_staff_member
 from core.errors import WorkflowError
-from installations.views_dashboard import dashboard_context
 
 from ..access import case_for_support, require_support
 from ..catalogue import SYMPTOMS, entry
 from ..forms import ResolveForm, VisitForm
-from ..selectors import case_queue, open_incident, open_warnings, terminal_health_summary
+from ..selectors import case_queue, open_incident, open_warnings
 from ..services import case_book_visit, case_request_signin, case_resend_configuration, case_resolve
 
 
@@ -97,14 +95,3 @@ def case_action(request: HttpRequest, reference: str, action: str) -> HttpRespon
             status=409,
         )
     return redirect("support:case_manage", reference=case.reference)
-
-
-@login_required
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    if not is_staff_member(request.user):
-        raise Http404
-    # The staff dashboard with the terminals added: it shows several contexts, so it lives
-    # here, in the highest of them (DESIGN.md); installations' page stays as it was.
-    context = {**dashboard_context(), "summary": terminal_health_summary()}
-    return render(request, "support/dashboard.html", context)

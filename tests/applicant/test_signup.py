@@ -69,7 +69,8 @@ def test_the_account_is_usable_only_after_the_emailed_code_is_entered(client):
     response = client.post(reverse("account_email_verification_sent"), {"code": code_from(mail.outbox[0])})
 
     assert response.status_code == 302
-    assert response.url == reverse("applications:mine")
+    assert response.url == reverse("backoffice:landing")
+    assert client.get(response.url).url == reverse("applications:mine")
     assert EmailAddress.objects.get(email=SIGNUP["email"]).verified
     assert client.get(reverse("applications:mine")).status_code == 200
 
@@ -88,7 +89,7 @@ def test_an_applicant_logs_in_lands_on_their_applications_and_logs_out(client, a
 
     response = client.post(reverse("account_login"), {"login": applicant.email, "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("applications:mine")
+    assert client.get(response.url).url == reverse("applications:mine")
 
     client.post(reverse("account_logout"))
     assert client.get(reverse("applications:mine")).status_code == 302
@@ -135,13 +136,13 @@ def test_repeated_failed_logins_are_rate_limited(client, applicant):
     assert "Too many failed login attempts" not in pages[0]
 
 
-def test_staff_who_log_in_land_on_the_home_page_not_on_applications(client, reviewer):
+def test_staff_who_log_in_land_on_their_own_work_not_on_applications(client, reviewer):
     EmailAddress.objects.create(user=reviewer, email=reviewer.email, verified=True, primary=True)
 
     response = client.post(reverse("account_login"), {"login": reviewer.email, "password": PASSWORD})
 
     assert response.status_code == 302
-    assert response.url == reverse("home")
+    assert client.get(response.url).url == reverse("applications:review_queue")
 
 
 def test_before_the_code_is_entered_the_new_account_is_not_signed_in(client):

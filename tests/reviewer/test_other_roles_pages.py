@@ -12,7 +12,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from applications.choices import Status
 
-SHARED_WITH_STAFF = {"installations:staff_dashboard"}
+SHARED_WITH_STAFF = {"backoffice:dashboard"}
 
 
 def _patterns(resolver: URLResolver, prefix: str = "", namespace: str = "") -> list[tuple[str, str]]:

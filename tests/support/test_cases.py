@@ -168,7 +168,7 @@ def test_a_booked_visit_appears_in_the_installers_task_list(live_terminal, suppo
         template="support.visit_booked", recipient=live_terminal.application.applicant
     ).exists()
     client.force_login(installer)
-    page = client.get("/support/visits/").content.decode()
+    page = client.get("/visits/").content.decode()
     assert case.reference in page
     assert live_terminal.serial_number in page
 

@@ -204,15 +204,15 @@ def test_the_dashboard_page_queries_do_not_grow_with_terminals(
 ):
     device_for(live_terminal_for()).report("transaction", code="96")
     client.force_login(support)
-    client.get("/support/dashboard/")  # the staff figures are cached after the first view
+    client.get("/dashboard/")  # the staff figures are cached after the first view
 
     with django_assert_max_num_queries(12) as small:
-        page = client.get("/support/dashboard/").content.decode()
+        page = client.get("/dashboard/").content.decode()
     queries = len(small.captured_queries)  # read now: each request empties the connection's query log
     for _ in range(3):
         device_for(live_terminal_for()).report("transaction", code="51")
     with django_assert_num_queries(queries):
-        page = client.get("/support/dashboard/").content.decode()
+        page = client.get("/dashboard/").content.decode()
 
     assert "Terminals by status" in page
     assert "Applications in each state" in page  # the staff dashboard's own figures
@@ -222,7 +222,7 @@ def test_the_dashboard_page_queries_do_not_grow_with_terminals(
 def test_the_dashboard_is_for_staff(client, applicant, installer):
     for person in (applicant, installer):
         client.force_login(person)
-        assert client.get("/support/dashboard/").status_code == 404
+        assert client.get("/dashboard/").status_code == 404
 
 
 # --- Installer ------------------------------------------------------------------------------------
@@ -231,7 +231,7 @@ def test_the_dashboard_is_for_staff(client, applicant, installer):
 def test_the_service_visits_page_is_for_installers(client, applicant):
     client.force_login(applicant)
 
-    assert client.get("/support/visits/").status_code == 404
+    assert client.get("/visits/").status_code == 404
 
 
 def test_a_page_never_changes_a_terminals_state(merchant_client, device):
@@ -255,7 +255,7 @@ def test_the_installers_service_visits_page_queries_are_bounded(
     client.force_login(installer)
 
     with django_assert_max_num_queries(8):
-        page = client.get("/support/visits/").content.decode()
+        page = client.get("/visits/").content.decode()
 
     assert page.count('class="task service-visit"') == visits
     # The installation visits of the same installer are on the same list.

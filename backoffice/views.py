@@ -1,20 +1,22 @@
-"""The staff dashboard: the whole pipeline on one page.
+"""Pages of the top floor: what shows several contexts at once.
 
-It shows the installers' backlog beside the review figures, so it lives here, in the
-highest app among the contexts it shows (DESIGN.md). Its figures come from
-installations.dashboard, refreshed off the request; the page shows when they were computed.
+The staff dashboard (the pipeline, the installers' backlog and the terminals' health), the
+installer's one list of visits (installation and service), and the landing page of each role.
+The figures come from installations.dashboard, refreshed off the request; the page shows
+when they were computed.
 """
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from accounts.roles import is_staff_member
+from accounts.roles import Role, has_role, is_staff_member
 from applications.choices import Status
 from applications.selectors import DAILY_STATES, sla_hours
-
-from .dashboard import cached_figures
+from installations.dashboard import cached_figures
+from support.selectors import installer_tasks, terminal_health_summary
 
 # The funnel in the order the workflow reaches the states; the two ends that leave it last.
 FUNNEL = [
@@ -57,7 +59,7 @@ def _chart(daily: list[dict[str, object]], *, width: int = 900, height: int = 24
 
 
 def dashboard_context() -> dict[str, object]:
-    """Everything the dashboard template shows (support's dashboard adds the terminals to it)."""
+    """Everything the dashboard template shows."""
     figures = cached_figures()
     counts: dict[str, int] = figures["counts"]  # type: ignore[assignment]
     peak = max([1, *counts.values()])
@@ -73,12 +75,45 @@ def dashboard_context() -> dict[str, object]:
         "chart": _chart(figures["daily"]),  # type: ignore[arg-type]
         "sla_hours": sla_hours(),
         "total": sum(counts.values()),
+        "summary": terminal_health_summary(),
     }
 
 
 @require_GET
 @login_required
-def staff_dashboard(request: HttpRequest) -> HttpResponse:
+def dashboard(request: HttpRequest) -> HttpResponse:
     if not is_staff_member(request.user):
         raise Http404
-    return render(request, "installations/dashboard/dashboard.html", dashboard_context())
+    return render(request, "backoffice/dashboard.html", dashboard_context())
+
+
+@require_GET
+@login_required
+def visits(request: HttpRequest) -> HttpResponse:
+    """The installer's one list: installation visits and service visits, by day."""
+    if not has_role(request.user, Role.INSTALLER):
+        raise Http404
+    context = {"tasks": installer_tasks(request.user), "title": _("My visits and service visits")}
+    return render(request, "installations/tasks.html", context)
+
+
+# Where each role starts after logging in, in the order a person with several roles is sent.
+LANDINGS: list[tuple[Role, str]] = [
+    (Role.REVIEWER, "applications:review_queue"),
+    (Role.SUPPORT, "support:queue"),
+    (Role.INSTALLER, "backoffice:visits"),
+    (Role.APPLICANT, "applications:mine"),
+]
+
+
+@require_GET
+@login_required
+def landing(request: HttpRequest) -> HttpResponse:
+    """The page after logging in or signing up: the person's own work (LOGIN_REDIRECT_URL)."""
+    user = request.user
+    if user.is_superuser:
+        return redirect("backoffice:dashboard")
+    for role, page in LANDINGS:
+        if has_role(user, role):
+            return redirect(page)
+    return redirect("home")
