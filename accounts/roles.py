@@ -3,6 +3,7 @@
 from enum import StrEnum
 
 from django.contrib.auth.models import AnonymousUser
+from django.utils.translation import gettext_lazy as _
 
 from .models import User
 
@@ -15,6 +16,13 @@ class Role(StrEnum):
 
 
 STAFF_ROLES = (Role.REVIEWER, Role.SUPPORT)
+
+ROLE_LABELS = {
+    Role.APPLICANT: _("applicant"),
+    Role.REVIEWER: _("reviewer"),
+    Role.INSTALLER: _("installer"),
+    Role.SUPPORT: _("support"),
+}
 
 
 def role_names(user: User | AnonymousUser) -> set[str]:
@@ -34,6 +42,20 @@ def has_role(user: User | AnonymousUser, *roles: Role) -> bool:
     if user.is_superuser:
         return True
     return bool(role_names(user) & {str(r) for r in roles})
+
+
+class anyone_of:
+    """Who may take a declared action (core.actions): a person holding one of these roles."""
+
+    def __init__(self, *roles: Role) -> None:
+        self.roles = roles
+
+    def __call__(self, user: User | AnonymousUser) -> bool:
+        return has_role(user, *self.roles)
+
+    @property
+    def label(self) -> str:
+        return " / ".join(str(ROLE_LABELS.get(r, r)) for r in self.roles)
 
 
 def is_staff_member(user: User | AnonymousUser) -> bool:

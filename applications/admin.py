@@ -19,10 +19,10 @@ from django_fsm_log.admin import StateLogInline
 from accounts.admin_mixins import KeepsHistoryAdmin
 from accounts.models import User
 from accounts.roles import Role, has_role
+from core.admin import ActionsAdminMixin
 from core.masking import mask_card, mask_id_number, mask_mobile
 
 from . import services
-from .admin_transitions import TransitionAdminMixin
 from .choices import APPLICANT_EDITABLE_STATES
 from .models import APPLICANT_FIELDS, ApplicationDocument, ConsentRecord, MerchantApplication, ReviewNote
 
@@ -122,8 +122,11 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
-class MerchantApplicationAdminBase(KeepsHistoryAdmin, TransitionAdminMixin, admin.ModelAdmin):
-    """Applications are withdrawn or rejected, never deleted."""
+class MerchantApplicationAdminBase(KeepsHistoryAdmin, ActionsAdminMixin, admin.ModelAdmin):
+    """Applications are withdrawn or rejected, never deleted. Their buttons are the declared
+    actions (applications/actions.py and the visit's, installations/actions.py)."""
+
+    change_form_template = "admin/applications/merchantapplication/change_form.html"
 
     list_display = (
         "reference", "status", "legal_name", "business_name", "province", "masked_mobile", "reviewer",

@@ -1,7 +1,7 @@
 """Forms of the reviewer's workspace: they validate and convert input, nothing else.
 
-Every decision form carries the status the page showed (`seen_status`), so that the
-service can refuse when the application changed since the page was loaded.
+The decision forms are the declared actions' (applications/actions.py): one form each,
+shared by the workspace and the admin.
 """
 
 from django import forms
@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Province
 
-from .admin_transitions import fixable_choices
-from .choices import BusinessType, RejectionReason, ReviewCheck, Status
+from .choices import BusinessType, DocumentKind, RejectionReason, ReviewCheck, Status
+from .models import APPLICANT_FIELDS, MerchantApplication
 from .selectors import AGE_CHOICES, QueueFilters, QueueTab
 from .services import REVIEW_CHECKLIST
 
@@ -56,52 +56,63 @@ class QueueFilterForm(forms.Form):
         return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
 
 
-class SeenStatusForm(forms.Form):
-    seen_status = forms.ChoiceField(choices=Status.choices, widget=forms.HiddenInput)
-    # Several of these forms share the review page: each gets its own element ids.
-    id_prefix = "seen"
+class ActionForm(forms.Form):
+    """A form of a declared action (applications/actions.py), in the workspace and in the admin alike.
+
+    The state the page showed travels beside it as `seen` (core.actions): a stale page is refused.
+    Several of these forms share the review page: each gets its own element ids.
+    """
+
+    id_prefix = "action"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
 
 
-class ApproveForm(SeenStatusForm):
-    id_prefix = "approve"
+class MessageForm(ActionForm):
+    """Approve, release, withdraw, reinstate: a message that may stay empty."""
+
+    id_prefix = "message"
     message = forms.CharField(
         label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
     )
 
 
-class HoldForm(SeenStatusForm):
-    """Claim or release."""
+class RequiredMessageForm(ActionForm):
+    """Suspend, cancel: the applicant is told why."""
 
-    id_prefix = "hold"
-    message = forms.CharField(required=False, max_length=2000, widget=forms.HiddenInput)
-
-
-class RejectForm(SeenStatusForm):
-    id_prefix = "reject"
-    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *RejectionReason.choices])
+    id_prefix = "why"
     message = forms.CharField(
         label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
 
 
-class RequestChangesForm(SeenStatusForm):
+class RejectForm(RequiredMessageForm):
+    id_prefix = "reject"
+    reason = forms.ChoiceField(label=_("Reason"), choices=[("", "—"), *RejectionReason.choices])
+    field_order = ("reason", "message")
+
+
+def fixable_choices() -> list[tuple[str, str]]:
+    """What a reviewer may ask the applicant to fix: the fields, then the documents."""
+    names = [n for n in APPLICANT_FIELDS if n != "install_at_business_address"]  # a choice, not something wrong
+    fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name).capitalize()) for n in names]
+    return fields + [(k, str(label)) for k, label in DocumentKind.choices]
+
+
+class RequestChangesForm(RequiredMessageForm):
     id_prefix = "changes"
     fields = forms.MultipleChoiceField(
         label=_("Fields and documents to fix"), choices=fixable_choices, widget=forms.CheckboxSelectMultiple
     )
-    message = forms.CharField(
-        label=_("Message to the applicant"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
-    )
+    field_order = ("fields", "message")
 
 
 CHECKLIST_LABELS = dict(ReviewCheck.choices)
 
 
-class ChecklistForm(SeenStatusForm):
+class ChecklistForm(ActionForm):
     id_prefix = "checklist"
 
     def __init__(self, *args: object, **kwargs: object) -> None:
@@ -109,8 +120,15 @@ class ChecklistForm(SeenStatusForm):
         for key in REVIEW_CHECKLIST:
             self.fields[key] = forms.BooleanField(label=CHECKLIST_LABELS[key], required=False)
 
-    def checks(self) -> dict[str, bool]:
-        return {key: bool(self.cleaned_data.get(key)) for key in REVIEW_CHECKLIST}
+    def clean(self) -> dict[str, bool]:
+        data = super().clean() or {}
+        return {key: bool(data.get(key)) for key in REVIEW_CHECKLIST}
+
+
+class DocumentForm(ActionForm):
+    id_prefix = "document"
+    kind = forms.ChoiceField(label=_("Document"), choices=DocumentKind.choices)
+    file = forms.FileField(label=_("File (PDF, JPEG or PNG, at most 10 MB)"))
 
 
 class NoteForm(forms.Form):

@@ -14,10 +14,8 @@ from applications.admin import (
     MerchantApplicationAdminBase,
     NoteInline,
 )
-from applications.admin_transitions import APPLICATION_ACTIONS
 from applications.models import AuditEvent, MerchantApplication
 from installations.admin import (
-    INSTALLATION_ACTIONS,
     AppointmentInline,
     InstallationAppointmentAdmin,
     InstallerProfileAdmin,
@@ -51,7 +49,6 @@ from terminals.models import SignIn, Terminal
 
 
 class MerchantApplicationAdmin(MerchantApplicationAdminBase):
-    actions_for_application = APPLICATION_ACTIONS + INSTALLATION_ACTIONS
     # In the order of the application's life; the workflow history last.
     inlines = [
         DocumentInline,

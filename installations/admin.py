@@ -5,109 +5,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.admin_mixins import KeepsHistoryAdmin
 from accounts.models import User
 from accounts.roles import Role
-from applications.admin_transitions import AdminAction, MessageForm
 from core.choices import Province
-from terminals.services import signin_record, signin_test
 
 from . import services
-from .forms import (
-    AssignTerminalForm,
-    ConfigurationForm,
-    TrainingForm,  # the installer's own: the service names what is missing
-)
 from .models import InstallationAppointment, InstallerProfile, TrainingRecord
-
-
-class VisitForm(forms.Form):
-    installer = forms.ModelChoiceField(
-        label=_("Installer"),
-        queryset=User.objects.filter(groups__name=Role.INSTALLER, is_active=True),
-        required=False,
-        help_text=_("Empty: the least busy installer of the area who is free then."),
-    )
-    starts_at = forms.DateTimeField(
-        label=_("Visit starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-
-
-class ReassignForm(forms.Form):
-    installer = forms.ModelChoiceField(
-        label=_("Installer"), queryset=User.objects.filter(groups__name=Role.INSTALLER, is_active=True)
-    )
-
-
-class SignInForm(forms.Form):
-    response_code = forms.CharField(label=_("Response code the terminal showed"), max_length=2, initial="00")
-    detail = forms.CharField(
-        label=_("Detail"), max_length=200, help_text=_("Why the portal could not test it itself (e.g. private APN).")
-    )
-
-
-INSTALLATION_ACTIONS = [
-    AdminAction(
-        "schedule_installation", _("Book the installation visit"),
-        lambda r, app, d: services.installation_schedule(
-            application=app, by=r.user, installer=d["installer"], starts_at=d["starts_at"]
-        ),
-        VisitForm, transition="schedule_installation",
-    ),
-    AdminAction(
-        "reschedule", _("Move the visit"),
-        lambda r, app, d: services.installation_reschedule(
-            application=app, by=r.user, installer=d["installer"], starts_at=d["starts_at"]
-        ),
-        VisitForm, transition="reschedule",
-    ),
-    AdminAction(
-        "cancel_installation", _("Cancel the visit"),
-        lambda r, app, d: services.installation_cancel(application=app, by=r.user, message=d["message"]),
-        MessageForm, transition="cancel_installation", danger=True,
-    ),
-    AdminAction(
-        "start_installation", _("Check in (start installation)"),
-        lambda r, app, d: services.installation_start(application=app, by=r.user),
-        transition="start_installation",
-    ),
-    AdminAction(
-        "assign_terminal", _("Assign a terminal from stock"),
-        lambda r, app, d: services.visit_assign_terminal(application=app, by=r.user, serial_number=d["serial_number"]),
-        AssignTerminalForm, transition="complete_configuration",
-    ),
-    AdminAction(
-        "configure_terminal", _("Enter the terminal's configuration"),
-        lambda r, app, d: services.visit_configure(application=app, by=r.user, **d),
-        ConfigurationForm, transition="complete_configuration",
-    ),
-    AdminAction(
-        "reassign", _("Reassign the visit to another installer"),
-        lambda r, app, d: services.installation_reassign(application=app, by=r.user, installer=d["installer"]),
-        ReassignForm, transition="reschedule",
-    ),
-    AdminAction(
-        "signin_test", _("Test the sign-in at the acquirer host"),
-        lambda r, app, d: signin_test(application=app, by=r.user),
-        transition="complete_configuration",
-    ),
-    AdminAction(
-        "record_signin", _("Record a sign-in made over a network the portal cannot reach"),
-        lambda r, app, d: signin_record(
-            application=app, by=r.user, response_code=d["response_code"], detail=d["detail"]
-        ),
-        SignInForm, transition="complete_configuration",
-    ),
-    AdminAction(
-        "complete_configuration", _("Complete the configuration"),
-        lambda r, app, d: services.installation_complete_configuration(application=app, by=r.user),
-        transition="complete_configuration",
-    ),
-    AdminAction(
-        "complete_training", _("Complete the training"),
-        lambda r, app, d: services.installation_complete_training(
-            application=app, by=r.user, topics=d["topics"], confirmed_by_name=d["confirmed_by_name"]
-        ),
-        TrainingForm, transition="complete_training",
-    ),
-]  # fmt: skip
 
 
 class AppointmentInline(admin.TabularInline):

@@ -8,6 +8,8 @@ class InstallationsConfig(AppConfig):
 
     def ready(self) -> None:
         # The pages this app owns, in the link registry (the models are loaded only now).
+        from .actions import register_actions
         from .links import register_links
 
         register_links()
+        register_actions()

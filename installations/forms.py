@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import User
+from accounts.roles import Role
 from terminals.models import CommMode
 
 from .models import TRAINING_TOPICS
@@ -68,4 +70,29 @@ class SlotForm(forms.Form):
 
     starts_at = forms.DateTimeField(
         label=_("Visit time"), input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"]
+    )
+
+
+class VisitForm(forms.Form):
+    installer = forms.ModelChoiceField(
+        label=_("Installer"),
+        queryset=User.objects.filter(groups__name=Role.INSTALLER, is_active=True),
+        required=False,
+        help_text=_("Empty: the least busy installer of the area who is free then."),
+    )
+    starts_at = forms.DateTimeField(
+        label=_("Visit starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+
+
+class ReassignForm(forms.Form):
+    installer = forms.ModelChoiceField(
+        label=_("Installer"), queryset=User.objects.filter(groups__name=Role.INSTALLER, is_active=True)
+    )
+
+
+class SignInForm(forms.Form):
+    response_code = forms.CharField(label=_("Response code the terminal showed"), max_length=2, initial="00")
+    detail = forms.CharField(
+        label=_("Detail"), max_length=200, help_text=_("Why the portal could not test it itself (e.g. private APN).")
     )

@@ -1,6 +1,5 @@
 """The installers' pages, made for a phone: the task list and the visit, step by step."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import quote
 
@@ -8,25 +7,22 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from accounts.models import User
 from accounts.roles import Role, has_role
 from applications.choices import Status
 from applications.models import MerchantApplication
-from core.errors import WorkflowError
+from core.actions import Action, action_set
+from core.views import act, generic_refused_page
 from terminals.models import CommMode
 from terminals.selectors import current_configuration, latest_signin_code, signin_advice, signins_of
 from terminals.services import current_terminal
 
-from . import services
-from .access import visit_for_installer
+from .access import visible_visits, visit_for_installer
 from .calendar import visit_ics
 from .forms import AssignTerminalForm, ConfigurationForm, ReleaseTerminalForm, TrainingForm
 from .models import TRAINING_TOPICS, InstallationAppointment, TrainingRecord
@@ -130,101 +126,45 @@ def visit_calendar(request: HttpRequest, reference: str) -> HttpResponse:
     return response
 
 
-Runner = Callable[[MerchantApplication, User, dict], object]
-
-
-@dataclass(frozen=True)
-class StepAction:
-    form_class: type[forms.Form] | None
-    run: Runner
-    done: str
-
-
-def _signin(app: MerchantApplication, user: User, data: dict) -> str:
-    signin = services.visit_signin(application=app, by=user)
-    return signin.response_code
-
-
-STEP_ACTIONS: dict[str, StepAction] = {
-    "check_in": StepAction(
-        None, lambda app, u, d: services.installation_start(application=app, by=u), gettext_lazy("Checked in.")
-    ),
-    "assign": StepAction(
-        AssignTerminalForm,
-        lambda app, u, d: services.visit_assign_terminal(application=app, by=u, serial_number=d["serial_number"]),
-        gettext_lazy("Terminal assigned."),
-    ),
-    "release": StepAction(
-        ReleaseTerminalForm,
-        lambda app, u, d: services.visit_release_terminal(application=app, by=u, faulty=d["faulty"], note=d["note"]),
-        gettext_lazy("Terminal taken back."),
-    ),
-    "configure": StepAction(
-        ConfigurationForm,
-        lambda app, u, d: services.visit_configure(application=app, by=u, **d),
-        gettext_lazy("Configuration saved. Now test the sign-in."),
-    ),
-    "signin": StepAction(None, _signin, ""),
-    "complete_configuration": StepAction(
-        None,
-        lambda app, u, d: services.installation_complete_configuration(application=app, by=u),
-        gettext_lazy("Configuration complete. Now train the merchant."),
-    ),
-    "training": StepAction(
-        TrainingForm,
-        lambda app, u, d: services.installation_record_training(
-            application=app, by=u, topics=d["topics"], confirmed_by_name=d["confirmed_by_name"]
-        ),
-        gettext_lazy("Training recorded."),
-    ),
-    "complete": StepAction(
-        None,
-        lambda app, u, d: services.installation_complete_training(application=app, by=u),
-        gettext_lazy("Visit complete: the terminal is active."),
-    ),
+# The visit page's step names (its URLs and sections) and the declared actions they run.
+STEP_ACTIONS = {
+    "check_in": "start_installation",
+    "assign": "assign_terminal",
+    "release": "release_terminal",
+    "configure": "configure_terminal",
+    "signin": "signin",
+    "complete_configuration": "complete_configuration",
+    "training": "record_training",
+    "complete": "complete_training",
 }
+STEP_OF_ACTION = {action: step for step, action in STEP_ACTIONS.items()}
 
 
 @login_required
 @require_POST
 def visit_step(request: HttpRequest, reference: str, step: str) -> HttpResponse:
-    app, visit = visit_for_installer(request.user, reference)
-    action = STEP_ACTIONS.get(step)
-    if action is None:
+    """A step of the visit page: the declared action (installations/actions.py) through the generic view."""
+    visit_for_installer(request.user, reference)  # 404 unless the visit is this installer's
+    if step not in STEP_ACTIONS:
         raise Http404
-    form = action.form_class(request.POST) if action.form_class else None
-    if form is None or form.is_valid():
-        try:
-            result = action.run(app, request.user, form.cleaned_data if form else {})
-        except WorkflowError as exc:
-            if form is None:
-                messages.error(request, str(exc))
-                return redirect(reverse("installations:visit", args=[app.reference]) + f"#{step}")
-            form.add_error(None, str(exc))
-        except ValidationError as exc:
-            assert form is not None
-            form.add_error(None, exc)
-        else:
-            if step == "signin":
-                _tell_signin(request, str(result))
-            else:
-                messages.success(request, str(action.done))
-            return redirect(reverse("installations:visit", args=[app.reference]) + f"#{step}")
-    if form is not None and "key_check_value" in form.errors:
+    return act(request, kind="application", ident=reference, name=STEP_ACTIONS[step])
+
+
+def refused(
+    request: HttpRequest, app: MerchantApplication, action: Action, form: forms.Form | None, message: str, status: int
+) -> HttpResponse:
+    """The visit page again, with why and the form as typed (a key typed is never sent back)."""
+    visit = visible_visits(request.user).filter(application=app).select_related("installer").first()
+    if visit is None or not has_role(request.user, Role.INSTALLER):
+        return generic_refused_page(request, action_set("application"), app, action, form, message, status)
+    step = STEP_OF_ACTION.get(action.name, action.name)
+    if form is None:
+        messages.error(request, message)
+        return redirect(reverse("installations:visit", args=[app.reference]) + f"#{step}")
+    if form.is_bound and not form.errors:
+        form.add_error(None, message)  # the form was fine: the refusal is the service's
+    if "key_check_value" in form.errors:
         # Whatever was typed there may be a key: never send it back to the screen.
         form.data = form.data.copy()
         form.data["key_check_value"] = ""
-    app.refresh_from_db()
-    return _visit_page(request, app, visit, bound={step: form} if form else None, status=400)
-
-
-def _tell_signin(request: HttpRequest, code: str) -> None:
-    shown = code or "—"
-    if code == "00":
-        messages.success(
-            request, _("Sign-in answered %(code)s. %(advice)s") % {"code": shown, "advice": signin_advice(code)}
-        )
-    else:
-        messages.error(
-            request, _("Sign-in answered %(code)s. %(advice)s") % {"code": shown, "advice": signin_advice(code)}
-        )
+    return _visit_page(request, app, visit, bound={step: form}, status=status)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("me/", include("accounts.urls")),
+    path("act/", include("core.urls")),
     path("notifications/", include("notifications.urls")),
     path("applications/", include("applications.urls")),
     path("terminals/", include("terminals.urls")),

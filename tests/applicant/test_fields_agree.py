@@ -1,5 +1,5 @@
-from applications.admin_transitions import fixable_choices
 from applications.forms import STEPS
+from applications.forms_reviewer import fixable_choices
 from applications.models import APPLICANT_FIELDS
 
 

@@ -27,7 +27,7 @@ def test_two_reviewers_claiming_at_once_one_gets_it_the_other_is_told_who(review
         client.force_login(person)
         try:
             start.wait()
-            response = client.post(url, {"seen_status": "submitted"})
+            response = client.post(url, {"seen": "submitted"})
             error = response.context["error"] if response.status_code != 302 else ""
             results[person.email] = (response.status_code, error)
         finally:

@@ -26,7 +26,7 @@ def test_it_shows_the_data_documents_history_and_checklist(reviewer_client, appl
         assert f'<img src="{reverse("applications:review_document", args=[app.reference, doc.pk])}"' in body
     assert "Submitted → In review" in body
     assert "The ID card matches the legal name" in body
-    assert 'name="seen_status" value="in_review"' in body
+    assert 'name="seen" value="in_review"' in body
 
 
 def test_a_pdf_is_shown_in_a_frame(reviewer_client, application_in):
