@@ -12,7 +12,7 @@ from core.actions import Action, ActionSet, register
 from core.errors import ConditionsNotMet
 
 from . import services
-from .choices import Status
+from .choices import APPLICANT_EDITABLE_STATES, Status
 from .forms_reviewer import (
     ChecklistForm,
     DocumentForm,
@@ -86,6 +86,7 @@ ACTIONS = ActionSet(
         Action(
             "record_consent", _("Record consent (given on paper)"),
             lambda app, by, d: services.application_record_consent(application=app, by=by),
+            states=APPLICANT_EDITABLE_STATES,
         ),
         Action(
             "submit", _("Submit"), lambda app, by, d: services.application_submit(application=app, by=by),

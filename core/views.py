@@ -52,6 +52,11 @@ def generic_refused_page(
     return render(request, "actions/refused.html", context, status=status)
 
 
+def form_invalid() -> str:
+    """What a refusal says when the form itself was wrong (its fields say the rest)."""
+    return _("Nothing was done: correct the form below.")
+
+
 @require_POST
 @login_required
 def act(request: HttpRequest, kind: str, ident: str, name: str) -> HttpResponse:
@@ -70,7 +75,7 @@ def act(request: HttpRequest, kind: str, ident: str, name: str) -> HttpResponse:
     # Who and from which state first: a person without the role learns nothing from form errors.
     why = actions.refusal(action_set, action, obj, request.user, seen)
     if why is None and form is not None and not form.is_valid():
-        return refused_page(request, action_set, obj, action, form, _("Nothing was done: correct the form below."), 400)
+        return refused_page(request, action_set, obj, action, form, form_invalid(), 400)
     try:
         if why is not None:
             raise why
@@ -82,7 +87,7 @@ def act(request: HttpRequest, kind: str, ident: str, name: str) -> HttpResponse:
         if form is None:
             return refused_page(request, action_set, obj, action, form, " ".join(exc.messages), 400)
         form.add_error(None, exc)  # a service's field errors land on their fields
-        return refused_page(request, action_set, obj, action, form, _("Nothing was done: correct the form below."), 400)
+        return refused_page(request, action_set, obj, action, form, form_invalid(), 400)
     if action.tell is not None:
         action.tell(request, result)
     else:

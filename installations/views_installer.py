@@ -8,8 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -17,7 +16,7 @@ from accounts.roles import Role, has_role
 from applications.choices import Status
 from applications.models import MerchantApplication
 from core.actions import Action, action_set
-from core.views import act, generic_refused_page
+from core.views import act, form_invalid, generic_refused_page
 from terminals.models import CommMode
 from terminals.selectors import current_configuration, latest_signin_code, signin_advice, signins_of
 from terminals.services import current_terminal
@@ -138,6 +137,8 @@ STEP_ACTIONS = {
     "complete": "complete_training",
 }
 STEP_OF_ACTION = {action: step for step, action in STEP_ACTIONS.items()}
+# The steps whose form the visit page draws (and redraws as typed after a refusal).
+PAGE_FORMS = ("assign", "release", "configure", "training")
 
 
 @login_required
@@ -158,13 +159,11 @@ def refused(
     if visit is None or not has_role(request.user, Role.INSTALLER):
         return generic_refused_page(request, action_set("application"), app, action, form, message, status)
     step = STEP_OF_ACTION.get(action.name, action.name)
-    if form is None:
-        messages.error(request, message)
-        return redirect(reverse("installations:visit", args=[app.reference]) + f"#{step}")
-    if form.is_bound and not form.errors:
-        form.add_error(None, message)  # the form was fine: the refusal is the service's
-    if "key_check_value" in form.errors:
+    if form is None or message != form_invalid():
+        messages.error(request, message)  # the form's fields say the rest
+    if form is not None and "key_check_value" in form.errors:
         # Whatever was typed there may be a key: never send it back to the screen.
         form.data = form.data.copy()
         form.data["key_check_value"] = ""
-    return _visit_page(request, app, visit, bound={step: form}, status=status)
+    shown = step in PAGE_FORMS and form is not None
+    return _visit_page(request, app, visit, bound={step: form} if shown else None, status=status)

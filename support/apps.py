@@ -9,8 +9,10 @@ class SupportConfig(AppConfig):
     def ready(self) -> None:
         from notifications.messages import TEMPLATES
 
+        from .actions import register_actions
         from .links import register_links
         from .messages import SUPPORT_TEMPLATES
 
         TEMPLATES.update(SUPPORT_TEMPLATES)
         register_links()
+        register_actions()

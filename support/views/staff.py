@@ -3,18 +3,19 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.forms import Form
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
-from core.errors import WorkflowError
+from core.actions import Action
+from core.views import act
 
 from ..access import case_for_support, require_support
 from ..catalogue import SYMPTOMS, entry
 from ..forms import ResolveForm, VisitForm
+from ..models import SupportCase
 from ..selectors import case_queue, open_incident, open_warnings
-from ..services import case_book_visit, case_request_signin, case_resend_configuration, case_resolve
 
 
 @login_required
@@ -59,39 +60,19 @@ def case_manage(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 @require_POST
 def case_action(request: HttpRequest, reference: str, action: str) -> HttpResponse:
-    case = case_for_support(request.user, reference)
-    try:
-        if action == "resend":
-            case_resend_configuration(case=case, by=request.user)
-            messages.success(request, _("The configuration goes to the terminal with its next report."))
-        elif action == "signin":
-            case_request_signin(case=case, by=request.user)
-            messages.success(request, _("The terminal is asked to sign in with its next report."))
-        elif action == "visit":
-            form = VisitForm(request.POST)
-            if not form.is_valid():
-                return _render_case(request, case, visit_form=form, status=400)
-            visit = case_book_visit(
-                case=case,
-                by=request.user,
-                installer=form.cleaned_data["installer"],
-                starts_at=form.cleaned_data["starts_at"],
-            )
-            messages.success(request, _("Service visit booked with %s.") % visit.installer)
-        elif action == "resolve":
-            form = ResolveForm(request.POST)
-            if not form.is_valid():
-                return _render_case(request, case, resolve_form=form, status=400)
-            case_resolve(case=case, by=request.user, resolution=form.cleaned_data["resolution"])
-            messages.success(request, _("Case %s is resolved.") % case.reference)
-        else:
-            raise Http404
-    except WorkflowError as exc:
-        messages.error(request, str(exc))
-        return _render_case(
-            request,
-            case_for_support(request.user, reference),
-            visit_form=VisitForm(request.POST) if action == "visit" else None,
-            status=409,
-        )
-    return redirect("support:case_manage", reference=case.reference)
+    """The case page's address of an action (kept): the declared action (support/actions.py), generic view."""
+    require_support(request.user)
+    return act(request, kind="case", ident=reference, name=action)
+
+
+# Which form of the case page each action redraws when it is refused.
+FORM_OF_ACTION = {"visit": "visit_form", "resolve": "resolve_form"}
+
+
+def refused(
+    request: HttpRequest, case: SupportCase, action: Action, form: Form | None, message: str, status: int
+) -> HttpResponse:
+    """The case page again, with why and the form as typed."""
+    messages.error(request, message)
+    name = FORM_OF_ACTION.get(action.name)
+    return _render_case(request, case, status=status, **({name: form} if name and form is not None else {}))

@@ -1,0 +1,88 @@
+"""Actions on a support case and on a service visit, declared once (core.actions): the case page's
+buttons, the installer's "visit done" and the admin's buttons are these."""
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import User
+from accounts.roles import Role, anyone_of
+from core.actions import Action, ActionSet, register
+
+from . import services
+from .access import case_for_support
+from .forms import ResolveForm, VisitForm
+from .models import OPEN_CASE_STATUSES, CaseStatus, ServiceVisit, SupportCase, VisitStatus
+
+support_staff = anyone_of(Role.SUPPORT)
+installers = anyone_of(Role.INSTALLER)
+OPEN = tuple(str(s) for s in OPEN_CASE_STATUSES)
+
+CASE_ACTIONS = ActionSet(
+    kind="case",
+    model=SupportCase,
+    load=case_for_support,
+    ident=lambda case: case.reference,
+    state=lambda case: case.status,
+    state_label=lambda value: str(CaseStatus(value).label) if value in CaseStatus.values else value,
+    page=lambda case, user: reverse("support:case_manage", args=[case.reference]),
+    actions=[
+        Action(
+            "resend", _("Re-send the configuration"),
+            lambda case, by, d: services.case_resend_configuration(case=case, by=by),
+            who=support_staff, states=OPEN, done=_("The configuration goes to the terminal with its next report."),
+        ),
+        Action(
+            "signin", _("Ask for a new sign-in"),
+            lambda case, by, d: services.case_request_signin(case=case, by=by),
+            who=support_staff, states=OPEN, done=_("The terminal is asked to sign in with its next report."),
+        ),
+        Action(
+            "visit", _("Book a service visit"),
+            lambda case, by, d: services.case_book_visit(
+                case=case, by=by, installer=d["installer"], starts_at=d["starts_at"]
+            ),
+            VisitForm, who=support_staff, states=OPEN, done=_("Service visit booked for case %(ref)s."),
+        ),
+        Action(
+            "resolve", _("Mark resolved"),
+            lambda case, by, d: services.case_resolve(case=case, by=by, resolution=d["resolution"]),
+            ResolveForm, who=support_staff, states=OPEN, done=_("Case %(ref)s is resolved."),
+        ),
+    ],
+)  # fmt: skip
+
+
+def _visit_of_installer(user: User, ident: str) -> ServiceVisit:
+    if not ident.isdigit():
+        raise Http404
+    found = ServiceVisit.objects.filter(pk=int(ident), installer=user).select_related("case").first()
+    if found is None:
+        raise Http404
+    return found
+
+
+VISIT_ACTIONS = ActionSet(
+    kind="service_visit",
+    model=ServiceVisit,
+    load=_visit_of_installer,
+    ident=lambda visit: str(visit.pk),
+    state=lambda visit: visit.status,
+    state_label=lambda value: str(VisitStatus(value).label) if value in VisitStatus.values else value,
+    page=lambda visit, user: reverse("installations:tasks"),
+    actions=[
+        Action(
+            "done", _("Yes, the visit is done"),
+            lambda visit, by, d: services.visit_complete(visit=visit, by=by),
+            who=installers, states=(VisitStatus.BOOKED,), done=_("Visit marked done."),
+        ),
+    ],
+)  # fmt: skip
+
+
+def register_actions() -> None:
+    from .views.staff import refused  # the case page redraws itself; its module imports this one
+
+    CASE_ACTIONS.refused = refused
+    register(CASE_ACTIONS)
+    register(VISIT_ACTIONS)
