@@ -24,7 +24,7 @@ No Django here: this talks HTTP to the portal like a terminal does.
 
 (`python -m acquirer_sim.fleet` works too.)
 
-`fleet.json` is written by `manage.py support_fleet_file` (it issues the tokens):
+`fleet.json` is written by `manage.py demo_fleet_file` (it issues the tokens):
 
     {"terminals": [{"serial": "SN1", "token": "...", "tid": "10000001", "mid": "898...",
                     "host": "127.0.0.1", "port": 5800, "kcv": "ABC123", "scenario": "healthy"}]}
@@ -209,7 +209,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         description="Play a fleet of POS terminals against the portal's device API.",
     )
     parser.add_argument("--portal", required=True, help="the portal's base URL, e.g. http://127.0.0.1:8000")
-    parser.add_argument("--fleet", required=True, help="JSON file of terminals (manage.py support_fleet_file)")
+    parser.add_argument("--fleet", required=True, help="JSON file of terminals (manage.py demo_fleet_file)")
     parser.add_argument("--rounds", type=int, default=1, help="rounds to play (0: until interrupted)")
     parser.add_argument("--interval", type=float, default=60.0, help="seconds between rounds")
     parser.add_argument("--iso", help="HOST:PORT of the simulator's ISO 8583 port, for the 'host' scenario")

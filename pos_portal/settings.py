@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "installations",
     "support",
     "backoffice",
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -17,8 +17,8 @@ from django_fsm_log.models import StateLog
 from accounts.models import User
 from applications.choices import Status
 from applications.models import MerchantApplication
+from installations.samples import carry
 from notifications.models import Notification
-from support.demo import carry
 
 PASSWORD = "correct-horse-battery-9"
 

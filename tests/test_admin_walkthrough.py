@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications.choices import Status
 from applications.models import MerchantApplication
-from support.demo import demo_png, ensure_installer_covers, fill, stock_terminal
+from installations.samples import demo_png, ensure_installer_covers, fill, stock_terminal
 from terminals.models import Terminal
 from tests.conftest import PASSWORD, history_of
 

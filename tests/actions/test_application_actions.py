@@ -9,8 +9,8 @@ from django.urls import reverse
 from applications import services
 from applications.choices import Status
 from applications.models import ApplicationDocument, AuditEvent, ConsentRecord, MerchantApplication
+from installations.samples import demo_png
 from notifications.models import Notification
-from support.demo import demo_png
 from tests.conftest import history_of
 
 from .conftest import Counts, act_url, declared, refusal_said

@@ -12,7 +12,7 @@ from applications import services
 from applications.choices import BusinessType, Category, TimeWindow
 from applications.models import MerchantApplication
 from core.choices import Province, TerminalModel
-from support.demo import fill, valid_card_number, valid_credit_code, valid_id_number
+from installations.samples import fill, valid_card_number, valid_credit_code, valid_id_number
 
 
 @pytest.fixture(autouse=True)

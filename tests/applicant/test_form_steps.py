@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from applications.choices import BusinessType, Status, TimeWindow
 from applications.models import CONSENT_VERSION, ConsentRecord, MerchantApplication
-from support.demo import valid_card_number, valid_credit_code, valid_id_number
+from installations.samples import valid_card_number, valid_credit_code, valid_id_number
 
 pytestmark = pytest.mark.django_db
 

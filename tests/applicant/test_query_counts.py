@@ -8,8 +8,8 @@ from django.urls import reverse
 from applications import services
 from applications.choices import Status
 from applications.models import ApplicationDocument
+from installations.samples import fill
 from notifications.services import notify
-from support.demo import fill
 
 pytestmark = pytest.mark.django_db
 

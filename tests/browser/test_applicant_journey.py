@@ -11,7 +11,7 @@ from PIL import Image
 from playwright.sync_api import Page, expect
 
 from accounts.roles import grant_admin_permissions
-from support.demo import valid_card_number, valid_credit_code, valid_id_number
+from installations.samples import valid_card_number, valid_credit_code, valid_id_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

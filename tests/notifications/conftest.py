@@ -7,8 +7,8 @@ import pytest
 
 from accounts.models import User
 from applications.models import MerchantApplication
+from installations.samples import fill
 from notifications import sms
-from support.demo import fill
 
 from .processes import RedisServer
 

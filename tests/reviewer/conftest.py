@@ -11,7 +11,7 @@ from accounts.models import User
 from applications.choices import BusinessType, Status
 from applications.models import MerchantApplication
 from core.choices import Province
-from support.demo import valid_card_number, valid_id_number
+from installations.samples import valid_card_number, valid_id_number
 
 
 @pytest.fixture(autouse=True)

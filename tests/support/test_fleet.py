@@ -64,7 +64,7 @@ def test_the_host_scenario_signs_in_for_real_at_the_simulator(live_server, acqui
 def test_the_fleet_file_command_and_the_cli_play_together(live_server, live_terminal_for, tmp_path, capsys):
     first, second = live_terminal_for(), live_terminal_for()
     path = tmp_path / "fleet.json"
-    call_command("support_fleet_file", str(path), "--scenario", f"{second.serial_number}=code:A0")
+    call_command("demo_fleet_file", str(path), "--scenario", f"{second.serial_number}=code:A0")
 
     assert {t.serial: t.scenario for t in load_fleet(str(path))} == {
         first.serial_number: "healthy",
@@ -89,7 +89,7 @@ def test_the_simulators_command_line_has_a_fleet_mode(live_server, live_terminal
 
     terminal = live_terminal_for()
     path = tmp_path / "fleet.json"
-    call_command("support_fleet_file", str(path))
+    call_command("demo_fleet_file", str(path))
 
     done = subprocess.run(
         [sys.executable, "-m", "acquirer_sim", "fleet", "--portal", live_server.url, "--fleet", str(path)],

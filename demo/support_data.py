@@ -8,12 +8,11 @@ fixed event ids, so a second run stores nothing new. The demo's live terminal re
 from django.utils import timezone
 
 from applications.models import MerchantApplication
+from support.checks import current_configuration, recorded_config
+from support.forms import Report
+from support.models import DeviceCredential
+from support.services import credential_issue, device_report_store
 from terminals.models import Terminal, TerminalStatus
-
-from .checks import current_configuration, recorded_config
-from .forms import Report
-from .models import DeviceCredential
-from .services import credential_issue, device_report_store
 
 DEMO_TERMINAL_REFERENCE = "PA-DEMACTVE"
 

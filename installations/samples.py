@@ -1,72 +1,28 @@
-"""Demo data: people for every role and applications in every state, made through the services.
-
-Used by `manage.py seed_demo` (and so by `make run`). Everything is keyed by fixed emails and
-references, so a second run finds it and changes nothing.
-"""
+"""Sample data built through the services: an application filled in, and walked to any state
+of the workflow the one way production reaches it. Used by the demo app (seed_demo) and the tests."""
 
 import hashlib
 import io
-from dataclasses import dataclass
 from datetime import time
 
-from allauth.account.models import EmailAddress
 from django.conf import settings
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import transaction
 from PIL import Image
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
 from accounts.models import User
-from accounts.roles import grant_admin_permissions
 from applications import services as app_services
 from applications.choices import BusinessType, Category, Status, TimeWindow
 from applications.models import MerchantApplication
 from core.choices import Province, TerminalModel
-from installations import services as install_services
-from installations.models import TRAINING_TOPICS, InstallerProfile
-from installations.selectors import free_slots
 from terminals import services as terminal_services
-from terminals.models import CommMode, Terminal, TerminalStatus
+from terminals.models import CommMode, Terminal
 from terminals.services import signin_record
 
-from .demo_support import seed_support
-
-DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
-
-
-@dataclass(frozen=True)
-class DemoLogin:
-    role: str
-    email: str
-    password: str
-
-
-PEOPLE = [
-    ("applicant@demo.pos-portal.cn", "Applicant", "王", "小明", False, False),
-    ("applicant2@demo.pos-portal.cn", "Applicant", "李", "娜", False, False),
-    ("reviewer@demo.pos-portal.cn", "Reviewer", "张", "审核", True, False),
-    ("installer@demo.pos-portal.cn", "Installer", "刘", "安装", False, False),
-    ("support@demo.pos-portal.cn", "Support", "陈", "客服", True, False),
-    ("admin@demo.pos-portal.cn", "Administrator", "管理", "员", True, True),
-]
-
-# The state each demo application is carried to, in the order the workflow reaches them.
-TARGETS = [
-    ("PA-DEMDRAFT", Status.DRAFT),
-    ("PA-DEMSUBMT", Status.SUBMITTED),
-    ("PA-DEMREVEW", Status.IN_REVIEW),
-    ("PA-DEMCHANG", Status.CHANGES_REQUESTED),
-    ("PA-DEMAPPRV", Status.APPROVED),
-    ("PA-DEMSCHED", Status.INSTALLATION_SCHEDULED),
-    ("PA-DEMCNFIG", Status.CONFIGURING),
-    ("PA-DEMTRAIN", Status.TRAINING),
-    ("PA-DEMACTVE", Status.ACTIVE),
-    ("PA-DEMSUSPD", Status.SUSPENDED),
-    ("PA-DEMREJCT", Status.REJECTED),
-    ("PA-DEMWDRWN", Status.WITHDRAWN),
-]
+from . import services as install_services
+from .models import TRAINING_TOPICS, InstallerProfile
+from .selectors import free_slots
 
 
 def valid_id_number(seq: int) -> str:
@@ -88,31 +44,6 @@ def demo_png(label: str) -> SimpleUploadedFile:
     buffer = io.BytesIO()
     Image.new("RGB", (320, 200), (230, 236, 245)).save(buffer, "PNG")
     return SimpleUploadedFile(f"{label}.png", buffer.getvalue(), content_type="image/png")
-
-
-def ensure_people() -> dict[str, User]:
-    people: dict[str, User] = {}
-    for email, role, last, first, is_staff, is_superuser in PEOPLE:
-        user, _created = User.objects.get_or_create(
-            email=email,
-            defaults={
-                "username": email.split("@")[0],
-                "first_name": first,
-                "last_name": last,
-                "is_staff": is_staff,
-                "is_superuser": is_superuser,
-                "mobile": "+8613800138000",
-            },
-        )
-        if not user.check_password(DEMO_PASSWORD):
-            user.set_password(DEMO_PASSWORD)
-            user.save(update_fields=["password"])
-        if role != "Administrator":
-            user.groups.add(Group.objects.get(name=role))
-        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
-        people[email.split("@")[0]] = user
-    grant_admin_permissions()
-    return people
 
 
 def fill(app: MerchantApplication, applicant: User, seq: int) -> MerchantApplication:
@@ -261,52 +192,3 @@ def carry(
     if target == Status.SUSPENDED:
         return app_services.application_suspend(application=app, by=support, message="疑似套现交易，暂停核查。")
     return app
-
-
-def seed() -> list[DemoLogin]:
-    people = ensure_people()
-    for seq, (reference, target) in enumerate(TARGETS, start=1):
-        if MerchantApplication.objects.filter(reference=reference).exists():
-            continue
-        applicant = people["applicant"] if seq % 2 else people["applicant2"]
-        with transaction.atomic():
-            app = MerchantApplication.objects.create(applicant=applicant, reference=reference)
-            carry(
-                app,
-                target,
-                applicant=applicant,
-                reviewer=people["reviewer"],
-                installer=people["installer"],
-                support=people["support"],
-                seq=seq,
-                filled=target != Status.DRAFT,  # the demo's draft is left for the applicant to fill in
-            )
-    stock_demo_terminals(people["reviewer"])
-    seed_support()
-    return [DemoLogin(role, email, DEMO_PASSWORD) for email, role, *_rest in PEOPLE]
-
-
-# Terminals in stock for the demo installer's visits: two of each model.
-DEMO_STOCK = [(f"DEMO-{model[:3].upper()}-{n}", model) for model in TerminalModel.values for n in (1, 2)]
-
-
-def stock_demo_terminals(by: User) -> None:
-    known = set(
-        Terminal.objects.filter(serial_number__in=[s for s, _m in DEMO_STOCK]).values_list("serial_number", flat=True)
-    )
-    rows = [f"{serial},{model},{demo_kcv(serial)}" for serial, model in DEMO_STOCK if serial not in known]
-    if rows:
-        data = "serial_number,model,key_check_value\n" + "\n".join(rows) + "\n"
-        terminal_services.terminal_import_csv(data=data.encode(), by=by)
-
-
-def register_demo_terminals() -> int | None:
-    """Tell a running acquirer host about the demo's terminals; None when it is not reachable."""
-    from terminals import host
-
-    if not host.is_reachable():
-        return None
-    terminals = Terminal.objects.filter(
-        status__in=[TerminalStatus.ASSIGNED, TerminalStatus.CONFIGURED, TerminalStatus.ACTIVE]
-    ).select_related("application")
-    return sum(terminal_services.terminal_register_at_host(terminal=t) for t in terminals)
