@@ -5,21 +5,16 @@ Each check answers one question and says which way it points: `ok` (not the caus
 Results are plain dicts too, so a support case keeps the evidence as it was seen.
 """
 
-import json
 import logging
-import urllib.error
-import urllib.request
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from urllib.parse import quote
 
-from django.conf import settings
-from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from applications.choices import Status
 from core.time import local_when
+from terminals import host
 from terminals.models import Terminal, TerminalConfiguration, TerminalStatus
 from terminals.selectors import current_configuration as application_configuration
 
@@ -81,42 +76,6 @@ def config_differences(recorded: dict[str, object], reported: dict[str, object])
 # --- The acquirer host's management API -------------------------------------------------
 
 
-class HostUnreachable(Exception):
-    pass
-
-
-# Answers are kept a minute, and a host that did not answer is not asked again for half a
-# minute: when an incident sends many merchants to their problem page at once, the web
-# workers must not all wait on a host that is down.
-HOST_ANSWER_SECONDS = 60
-HOST_DOWN_SECONDS = 30
-_DOWN = "down"
-
-
-def _host_get(path: str) -> dict | None:
-    """GET a registration from the host; None when it answers 404."""
-    url = settings.ACQUIRER_ADMIN_URL.rstrip("/") + path
-    key = "acquirer-host:" + url
-    cached = cache.get(key)
-    if cached == _DOWN:
-        raise HostUnreachable("no answer a moment ago")
-    if cached is not None:
-        return cached.get("answer")
-    try:
-        with urllib.request.urlopen(url, timeout=settings.SUPPORT_HOST_CHECK_TIMEOUT) as response:  # noqa: S310 - URL from settings
-            answer = json.loads(response.read() or b"{}")
-    except urllib.error.HTTPError as exc:
-        if exc.code != 404:
-            cache.set(key, _DOWN, HOST_DOWN_SECONDS)
-            raise HostUnreachable(f"HTTP {exc.code}") from exc
-        answer = None
-    except (OSError, ValueError) as exc:
-        cache.set(key, _DOWN, HOST_DOWN_SECONDS)
-        raise HostUnreachable(str(exc)) from exc
-    cache.set(key, {"answer": answer}, HOST_ANSWER_SECONDS)
-    return answer
-
-
 def check_registration(terminal: Terminal) -> CheckResult:
     title = _("Terminal and merchant registered and active")
     app = terminal.application
@@ -134,9 +93,9 @@ def check_registration(terminal: Terminal) -> CheckResult:
         problems.append(_("No configuration was recorded at installation."))
         return CheckResult("registration", title, PROBLEM, " ".join(problems))
     try:
-        host_terminal = _host_get(f"/terminals/{quote(configuration.tid)}")
-        host_merchant = _host_get(f"/merchants/{quote(configuration.mid)}")
-    except HostUnreachable as exc:
+        host_terminal = host.terminal_registration(configuration.tid)
+        host_merchant = host.merchant_registration(configuration.mid)
+    except host.HostUnreachable as exc:
         logger.warning("registration check for terminal %s could not reach the host: %s", terminal.pk, exc)
         problems.append(
             _("Could not check the registration at the acquirer host: it did not answer. Support will check it.")

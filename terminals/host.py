@@ -23,6 +23,7 @@ from urllib.parse import quote, urlsplit
 
 import iso8583
 from django.conf import settings
+from django.core.cache import cache
 from iso8583.specs import default_ascii
 
 SIGN_IN_MTI = "0800"
@@ -131,13 +132,14 @@ def _remaining(deadline: float) -> float:
 
 
 class RegistrationFailed(Exception):
-    """The management API could not be reached or refused the registration."""
+    """The host's management API answered, and refused the registration."""
 
 
 def _admin(method: str, path: str, body: dict | None = None, *, timeout: float = 3.0) -> tuple[int, dict]:
+    """One call to the management API: (HTTP status, JSON body). HostUnreachable when nobody answers."""
     base = settings.ACQUIRER_ADMIN_URL.rstrip("/")
     if urlsplit(base).scheme not in ("http", "https"):
-        raise RegistrationFailed(f"ACQUIRER_ADMIN_URL must be an http(s) URL, not {base!r}")
+        raise HostUnreachable(f"ACQUIRER_ADMIN_URL must be an http(s) URL, not {base!r}")
     data = json.dumps(body).encode() if body is not None else None
     request = urllib.request.Request(  # noqa: S310 - scheme checked above
         base + path, data=data, method=method, headers={"Content-Type": "application/json"}
@@ -153,13 +155,13 @@ def _admin(method: str, path: str, body: dict | None = None, *, timeout: float =
             payload = {}
         return exc.code, payload
     except (OSError, ValueError) as exc:
-        raise RegistrationFailed(f"the acquirer host's management API at {base} cannot be reached: {exc}") from exc
+        raise HostUnreachable(f"the acquirer host's management API at {base} cannot be reached: {exc}") from exc
 
 
 def is_merchant_registered(mid: str) -> bool:
     status, _body = _admin("GET", f"/merchants/{quote(mid)}")
     if status not in (200, 404):
-        raise RegistrationFailed(f"the host answered {status} to a merchant look-up")
+        raise HostUnreachable(f"the host answered {status} to a merchant look-up")
     return status == 200
 
 
@@ -178,6 +180,44 @@ def register_terminal(*, tid: str, mid: str, kcv: str) -> None:
 def is_reachable() -> bool:
     try:
         status, _body = _admin("GET", "/healthz", timeout=1.0)
-    except RegistrationFailed:
+    except HostUnreachable:
         return False
     return status == 200
+
+
+# --- Look-ups for the diagnosis ----------------------------------------------------------
+
+# Answers are kept a minute, and a host that did not answer is not asked again for half a
+# minute: when an incident sends many merchants to their problem page at once, the web
+# workers must not all wait on a host that is down.
+HOST_ANSWER_SECONDS = 60
+HOST_DOWN_SECONDS = 30
+_DOWN = "down"
+
+
+def _cached_registration(path: str) -> dict | None:
+    """A registration as the host holds it; None when it answers 404."""
+    key = "acquirer-host:" + settings.ACQUIRER_ADMIN_URL.rstrip("/") + path
+    cached = cache.get(key)
+    if cached == _DOWN:
+        raise HostUnreachable("no answer a moment ago")
+    if cached is not None:
+        return cached.get("answer")
+    try:
+        status, answer = _admin("GET", path, timeout=settings.SUPPORT_HOST_CHECK_TIMEOUT)
+        if status not in (200, 404):
+            raise HostUnreachable(f"HTTP {status}")
+    except HostUnreachable:
+        cache.set(key, _DOWN, HOST_DOWN_SECONDS)
+        raise
+    found = answer if status == 200 else None
+    cache.set(key, {"answer": found}, HOST_ANSWER_SECONDS)
+    return found
+
+
+def terminal_registration(tid: str) -> dict | None:
+    return _cached_registration(f"/terminals/{quote(tid)}")
+
+
+def merchant_registration(mid: str) -> dict | None:
+    return _cached_registration(f"/merchants/{quote(mid)}")

@@ -280,7 +280,7 @@ def terminal_register_at_host(*, terminal: Terminal) -> bool:
         if not acquirer.is_merchant_registered(app.merchant_id):
             acquirer.register_merchant(app.merchant_id)
         acquirer.register_terminal(tid=terminal.tid, mid=app.merchant_id, kcv=terminal.key_check_value)
-    except acquirer.RegistrationFailed as exc:
+    except (acquirer.RegistrationFailed, acquirer.HostUnreachable) as exc:
         logger.warning("terminal %s not registered at the host: %s", terminal.serial_number, exc)
         Terminal.objects.filter(pk=terminal.pk).update(host_registration_error=str(exc)[:200])
         terminal.host_registration_error = str(exc)[:200]
