@@ -7,12 +7,10 @@ class SupportConfig(AppConfig):
     verbose_name = _("Support")
 
     def ready(self) -> None:
-        from notifications.messages import TEMPLATES
-
         from .actions import register_actions
         from .links import register_links
-        from .messages import SUPPORT_TEMPLATES
+        from .messages import register_templates
 
-        TEMPLATES.update(SUPPORT_TEMPLATES)
+        register_templates()
         register_links()
         register_actions()

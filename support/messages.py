@@ -4,7 +4,7 @@
 from django.utils.translation import gettext_lazy as _
 
 from notifications.links import Subject
-from notifications.messages import MessageTemplate
+from notifications.messages import TEMPLATES, MessageTemplate
 
 CASE = Subject("case")
 # A service visit, named by its case's reference.
@@ -80,3 +80,8 @@ SUPPORT_TEMPLATES: dict[str, MessageTemplate] = {
         about=TERMINAL,
     ),
 }
+
+
+def register_templates() -> None:
+    """Called from SupportConfig.ready: notifications knows no app above it, so support brings its own."""
+    TEMPLATES.update(SUPPORT_TEMPLATES)
