@@ -1,8 +1,10 @@
 """Actions on a support case and on a service visit, declared once (core.actions): the case page's
 buttons, the installer's "visit done" and the admin's buttons are these."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.http import Http404, HttpRequest
 from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -15,6 +17,12 @@ from .forms import ResolveForm, VisitForm
 from .models import OPEN_CASE_STATUSES, CaseStatus, ServiceVisit, SupportCase, VisitStatus
 
 support_staff = anyone_of(Role.SUPPORT)
+
+
+def _tell_booked(request: HttpRequest, visit: ServiceVisit) -> None:
+    messages.success(request, gettext("Service visit booked with %s.") % visit.installer)
+
+
 installers = anyone_of(Role.INSTALLER)
 OPEN = tuple(str(s) for s in OPEN_CASE_STATUSES)
 
@@ -42,7 +50,7 @@ CASE_ACTIONS = ActionSet(
             lambda case, by, d: services.case_book_visit(
                 case=case, by=by, installer=d["installer"], starts_at=d["starts_at"]
             ),
-            VisitForm, who=support_staff, states=OPEN, done=_("Service visit booked for case %(ref)s."),
+            VisitForm, who=support_staff, states=OPEN, tell=_tell_booked,
         ),
         Action(
             "resolve", _("Mark resolved"),
