@@ -302,9 +302,7 @@ def step_write_notifications(count: int) -> dict[str, Any]:
                 context={"reference": f"PA-BENCH{n:06d}"},
                 channels=[Channel.EMAIL],
             )
-        committed = {"written_seconds": round(time.monotonic() - start, 2)}
-    committed["committed_at"] = time.time()
-    return committed
+    return {"written_seconds": round(time.monotonic() - start, 2)}
 
 
 # --- Delivery against a no-op task ------------------------------------------------------------
@@ -335,21 +333,36 @@ def delivery(env: dict[str, str], redis_client: Any, folder: Path, count: int) -
                 0
             ]
 
+    def consuming(on: bool) -> None:
+        # The worker stays up and warm; only its taking of new messages stops and starts, so
+        # that both runs time the worker alone, from a full queue to an empty one.
+        if on:
+            app.control.add_consumer("celery", reply=True, timeout=10)
+        else:
+            app.control.cancel_consumer("celery", reply=True, timeout=10)
+            wait_for(idle, 60, "the worker to finish what it holds")
+
     results: dict[str, float] = {}
     redis_client.delete(HEARTBEAT_KEY)
     with started(command, worker_env, folder / "worker.log", lambda: redis_client.exists(HEARTBEAT_KEY), "the worker"):
         noops(20)  # both children up and connected
         wait_for(idle, 60, "the worker to warm up")
+
+        consuming(False)
         start = time.monotonic()
         noops(count)
         results["noop_publish_seconds"] = time.monotonic() - start
-        wait_for(idle, 600, "the no-op tasks to be done")
+        start = time.monotonic()
+        consuming(True)
+        wait_for(idle, 900, "the no-op tasks to be done")
         results["noop_seconds"] = time.monotonic() - start
 
-        written = in_django("write-notifications", env, str(count))
-        results["written_seconds"] = written["written_seconds"]
+        consuming(False)
+        results["written_seconds"] = in_django("write-notifications", env, str(count))["written_seconds"]
+        start = time.monotonic()
+        consuming(True)
         wait_for(lambda: pending() == 0, 900, f"the worker to deliver {count} notifications")
-        results["delivery_seconds"] = time.time() - written["committed_at"]
+        results["delivery_seconds"] = time.monotonic() - start
     return results
 
 
@@ -370,6 +383,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=8, help="concurrent connections under load")
     parser.add_argument("--deliveries", type=int, default=10_000, help="notifications (and no-op tasks) to send")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8089")))
+    parser.add_argument("--delivery-only", action="store_true", help="only the delivery figures")
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split())
     base_url = os.environ.get("DATABASE_URL", "")
@@ -409,48 +423,51 @@ def main() -> None:
                 + (f", seeded in {prepared['seeded_seconds']} s" if prepared["seeded_seconds"] else "")
                 + ")"
             )
-            with gunicorn(env, args.port, folder / f"gunicorn-{size}.log"):
-                samples = latencies(
-                    args.port, prepared["cookie"], prepared["review"], args.rounds, redis_client.flushdb
-                )
-                medians[size] = {label: statistics.median(times) for label, times in samples.items()}
-                floor, home = medians[size][PAGES[0][0]], medians[size][PAGES[1][0]]
-                rows = [
-                    [
-                        label,
-                        f"{statistics.median(times):.1f}",
-                        f"{statistics.quantiles(times, n=20)[-1]:.1f}",
-                        f"{statistics.median(times) / floor:.2f}",
-                        f"{statistics.median(times) / home:.2f}",
+            if not args.delivery_only:
+                with gunicorn(env, args.port, folder / f"gunicorn-{size}.log"):
+                    samples = latencies(
+                        args.port, prepared["cookie"], prepared["review"], args.rounds, redis_client.flushdb
+                    )
+                    medians[size] = {label: statistics.median(times) for label, times in samples.items()}
+                    floor, home = medians[size][PAGES[0][0]], medians[size][PAGES[1][0]]
+                    rows = [
+                        [
+                            label,
+                            f"{statistics.median(times):.1f}",
+                            f"{statistics.quantiles(times, n=20)[-1]:.1f}",
+                            f"{statistics.median(times) / floor:.2f}",
+                            f"{statistics.median(times) / home:.2f}",
+                        ]
+                        for label, times in samples.items()
                     ]
-                    for label, times in samples.items()
-                ]
-                print(table(rows, ["page", "median ms", "p95 ms", "× floor", "× home"]))
-                print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+                    print(table(rows, ["page", "median ms", "p95 ms", "× floor", "× home"]))
+                    print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
+                    if has_wrk:
+                        print(f"\nUnder load: wrk, {args.connections} connections, {args.load_seconds} s per page")
+                        rates = {}
+                        rows = []
+                        for label, path, _cold in PAGES:
+                            if label in LOADED:
+                                path = path.format(review=prepared["review"])
+                                rates[label], errors = wrk(
+                                    args.port, path, prepared["cookie"], args.load_seconds, args.connections
+                                )
+                                rows.append([label, f"{rates[label]:.0f}", "", errors])
+                        floor_rate = rates[LOADED[0]]
+                        for row, rate in zip(rows, rates.values(), strict=True):
+                            row[2] = f"{rate / floor_rate:.2f}"
                 if has_wrk:
-                    print(f"\nUnder load: wrk, {args.connections} connections, {args.load_seconds} s per page")
-                    rates = {}
-                    rows = []
-                    for label, path, _cold in PAGES:
-                        if label in LOADED:
-                            path = path.format(review=prepared["review"])
-                            rates[label], errors = wrk(
-                                args.port, path, prepared["cookie"], args.load_seconds, args.connections
-                            )
-                            rows.append([label, f"{rates[label]:.0f}", "", errors])
-                    floor_rate = rates[LOADED[0]]
-                    for row, rate in zip(rows, rates.values(), strict=True):
-                        row[2] = f"{rate / floor_rate:.2f}"
-            if has_wrk:
-                # The floor again, with a new database connection per request (DB_CONN_MAX_AGE=0).
-                with gunicorn({**env, "DB_CONN_MAX_AGE": "0"}, args.port, folder / f"gunicorn-{size}-noconn.log"):
-                    rate, errors = wrk(args.port, PAGES[0][1], prepared["cookie"], args.load_seconds, args.connections)
-                rows.append(["floor, no persistent connections", f"{rate:.0f}", f"{rate / floor_rate:.2f}", errors])
-                print(table(rows, ["page", "requests/s", "× floor", "errors"]))
-                print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-            else:
-                print("\n(wrk is not installed: no figures under load. apt-get install wrk)")
+                    # The floor again, with a new database connection per request (DB_CONN_MAX_AGE=0).
+                    with gunicorn({**env, "DB_CONN_MAX_AGE": "0"}, args.port, folder / f"gunicorn-{size}-noconn.log"):
+                        rate, errors = wrk(
+                            args.port, PAGES[0][1], prepared["cookie"], args.load_seconds, args.connections
+                        )
+                    rows.append(["floor, no persistent connections", f"{rate:.0f}", f"{rate / floor_rate:.2f}", errors])
+                    print(table(rows, ["page", "requests/s", "× floor", "errors"]))
+                    print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+                else:
+                    print("\n(wrk is not installed: no figures under load. apt-get install wrk)")
 
             if size == sizes[0]:
                 print(
@@ -474,12 +491,13 @@ def main() -> None:
                     )
                 )
                 print(
-                    f"(publishing the no-op tasks took {got['noop_publish_seconds']:.1f} s of theirs; writing the "
-                    f"notifications took {got['written_seconds']:.1f} s before the commit, not counted)"
+                    f"(timed from a full queue to an empty one, the worker taking nothing meanwhile: publishing the "
+                    f"no-op tasks took {got['noop_publish_seconds']:.1f} s, writing the notifications "
+                    f"{got['written_seconds']:.1f} s, neither counted)"
                 )
                 print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
-    if len(sizes) > 1:
+    if len(sizes) > 1 and not args.delivery_only:
         small, large = sizes[0], sizes[-1]
         print(f"\n## {large:,} / {small:,} applications: each page's median, larger over smaller")
         rows = [
