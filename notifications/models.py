@@ -48,6 +48,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "due_at"], name="notif_status_due"),
+            # The re-dispatch's selection (pending, oldest due first): only pending rows, a
+            # few among millions sent, so the index stays small whatever the outbox holds.
+            models.Index(fields=["due_at", "id"], name="notif_pending_due", condition=models.Q(status="pending")),
+            # The admin's default order (newest first), read backwards.
+            models.Index(fields=["created_at", "id"], name="notif_created"),
             models.Index(fields=["recipient", "channel", "read_at"], name="notif_inbox"),
         ]
         constraints = [

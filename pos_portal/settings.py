@@ -104,6 +104,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Opening a PostgreSQL connection costs more than a whole simple page: each web and worker
+    # process keeps its connection (gunicorn's sync workers and Celery's prefork children serve
+    # one request or task at a time, so a pool would hold one connection per process all the
+    # same). Health checks replace a connection that the server or a proxy closed meanwhile.
+    # docs/deploy.md says how to count them against max_connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+
 # --- Cache and Celery -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
@@ -280,6 +289,10 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Benchmarks ---------------------------------------------------------------------------
+# Serves /bench/floor/, the page `make bench` measures every page against. Off on a live site.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
 
 # --- The product ------------------------------------------------------------------------
 # Hours an application may wait for a reviewer before it breaches its service level.

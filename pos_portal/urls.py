@@ -11,6 +11,7 @@ admin.site.site_title = "POS Portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", include("pos_portal.health")),
+    path("bench/floor/", views.bench_floor, name="bench_floor"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
