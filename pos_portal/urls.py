@@ -20,4 +20,7 @@ urlpatterns = [
     path("terminals/", include("terminals.urls")),
     path("installations/", include("installations.urls")),
     path("support/", include("support.urls")),
+    path("regions/", include("regions.urls")),
 ]
+
+handler500 = "pos_portal.views.server_error"

@@ -1,7 +1,19 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+
+from .context_processors import support_contact
 
 
 def home(request: HttpRequest) -> HttpResponse:
     """The front page: what the product is, and each role's way in (menus come from the role context)."""
     return render(request, "home.html")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in the reader's language with the hotline.
+
+    Rendered without the request's context: whatever broke (the database, a context processor)
+    must not break the error page too. The language is already active (LocaleMiddleware).
+    """
+    return HttpResponseServerError(loader.get_template("500.html").render(support_contact()))
