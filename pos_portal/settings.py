@@ -262,6 +262,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
+# A form sent from a stale page gets the portal's own page in the reader's language.
+CSRF_FAILURE_VIEW = "pos_portal.views.csrf_failure"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # documents are shown inline in the reviewer's page
 SILENCED_SYSTEM_CHECKS = [
     "security.W019",  # SAMEORIGIN, not DENY: the review page frames the applicant's PDF documents

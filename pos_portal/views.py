@@ -17,3 +17,9 @@ def server_error(request: HttpRequest) -> HttpResponse:
     must not break the error page too. The language is already active (LocaleMiddleware).
     """
     return HttpResponseServerError(loader.get_template("500.html").render(support_contact()))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent from a page open too long (or after logging in elsewhere): say what to do, in the
+    reader's language, instead of Django's technical page. The reason stays in the log, not on screen."""
+    return render(request, "403_csrf.html", status=403)

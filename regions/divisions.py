@@ -160,3 +160,21 @@ def current_place(code: str) -> Place | None:
     if code.endswith("00") and code[:2] in MUNICIPALITIES:
         return None
     return place
+
+
+def find_district(province_code: str, city_name: str, district_name: str) -> str:
+    """The code of a district named by hand (an address typed before the select existed), or "".
+
+    The city's name settles a district name found twice in the province (朝阳区 of 长春市 and of
+    北京市 are in different provinces, but 鼓楼区 is in four cities of 江苏省 and 福建省...).
+    """
+    city_name, district_name = (city_name or "").strip(), (district_name or "").strip()
+    candidates = []
+    for city in cities(province_code):
+        options = districts(city.code) or [city]
+        for district in options:
+            if district.name == (district_name or city_name):
+                candidates.append((city, district))
+    if len(candidates) > 1:
+        candidates = [(city, district) for city, district in candidates if city.name == city_name]
+    return candidates[0][1].code if len(candidates) == 1 else ""

@@ -42,12 +42,13 @@ def validate_district_in_province(
 
 
 # How near the ID number's area code is to the address: stored as a code, worded when read.
-SAME_DISTRICT, SAME_CITY, SAME_PROVINCE, ELSEWHERE, UNKNOWN = (
+SAME_DISTRICT, SAME_CITY, SAME_PROVINCE, ELSEWHERE, UNKNOWN, ADDRESS_UNKNOWN = (
     "same_district",
     "same_city",
     "same_province",
     "elsewhere",
     "unknown",
+    "address_unknown",
 )
 
 
@@ -75,7 +76,10 @@ class AreaCheck:
             ELSEWHERE: _(
                 "The ID number was issued in %(id_place)s, another province than the address (%(address_place)s): check the applicant lives or trades there."
             ),
-            UNKNOWN: _("The ID number's area code is not in the division table: check the ID card."),
+            UNKNOWN: _("The area code of the ID number is not in the division table: check the ID card."),
+            ADDRESS_UNKNOWN: _(
+                "The ID number was issued in %(id_place)s; the district of the address is not in the division table: check its spelling."
+            ),
         }
         return words[self.code] % {"id_place": self.id_place, "address_place": self.address_place}
 
@@ -87,6 +91,8 @@ def id_area_check(id_number: str, district_code: str) -> AreaCheck:
     address_text = str(address) if address else ""
     if id_place is None:
         return AreaCheck(UNKNOWN, "", address_text)
+    if address is None:
+        return AreaCheck(ADDRESS_UNKNOWN, str(id_place), "")
     id_code, code = id_number[:6], district_code or ""
     if id_code == code:
         level = SAME_DISTRICT

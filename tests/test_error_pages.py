@@ -62,3 +62,13 @@ def test_a_failing_page_answers_a_styled_500_in_the_browsers_language_without_th
     assert styled(page)
     # The session middleware may look up the session; the error page itself asks nothing.
     assert not [q for q in queries.captured_queries if "django_session" not in q["sql"]]
+
+
+@pytest.mark.parametrize(("language", "heading"), [("zh-hans", "表单已过期"), ("en", "The form has expired")])
+def test_a_form_sent_from_a_stale_page_says_what_to_do_in_the_readers_language(language, heading):
+    client = Client(HTTP_ACCEPT_LANGUAGE=language, enforce_csrf_checks=True)
+    response = client.post("/accounts/login/", {"login": "someone@example.cn", "password": "x"})
+    page = response.content.decode()
+    assert response.status_code == 403
+    assert heading in page and "CSRF verification" not in page
+    assert styled(page)

@@ -169,3 +169,19 @@ def test_the_area_check_is_worded_in_the_readers_language_at_reading_time():
 def test_an_unknown_area_code_says_to_check_the_card():
     check = id_area_check("990000199001010010", "110105")
     assert check.code == UNKNOWN and not check.matches
+
+
+@pytest.mark.parametrize(
+    ("province", "city", "district", "code"),
+    [
+        ("11", "北京市", "朝阳区", "110105"),
+        ("32", "南京市", "鼓楼区", "320106"),
+        ("32", "徐州市", "鼓楼区", "320302"),
+        ("32", "", "鼓楼区", ""),  # two cities have one: not placed without the city
+        ("44", "东莞市", "", "441900"),  # a city without districts
+        ("11", "北京市", "崇文区", ""),  # a former district is no address today
+        ("11", "北京市", " 朝阳区 ", "110105"),
+    ],
+)
+def test_a_district_typed_by_name_is_found_in_its_province(province, city, district, code):
+    assert divisions.find_district(province, city, district) == code
