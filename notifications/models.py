@@ -24,7 +24,9 @@ class Notification(models.Model):
     In-app rows are "sent" once written; the applicant's notification list reads them.
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     template = models.CharField(_("template"), max_length=80)
     context = models.JSONField(_("context"), default=dict, blank=True)

@@ -23,9 +23,12 @@ urlpatterns = [
     path("terminals/", include("terminals.urls")),
     path("installations/", include("installations.urls")),
     path("support/", include("support.urls")),
+    path("regions/", include("regions.urls")),
     path("", include("backoffice.urls")),
     # Addresses people have bookmarked, from before the back office composed these pages.
     path("installations/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
     path("support/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
     path("support/visits/", RedirectView.as_view(pattern_name="backoffice:visits")),
 ]
+
+handler500 = "pos_portal.views.server_error"
