@@ -2,6 +2,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from django.http import HttpRequest
 from django.urls import reverse
 
+from .network import client_ip
 from .roles import Role, has_role
 
 
@@ -19,3 +20,8 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_signup_redirect_url(self, request: HttpRequest) -> str:
         return self._landing(request, super().get_signup_redirect_url(request))
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # Through the trusted proxies, and never an error: allauth's own raises when the
+        # X-Forwarded-For header is shorter than the proxies, a 500 anyone could cause.
+        return client_ip(request)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .admin_transitions import fixable_choices
 from .choices import BusinessType, Province, RejectionReason, ReviewCheck, Status
-from .selectors import AGE_CHOICES, QueueFilters, QueueTab
+from .selectors import AGE_CHOICES, QueueFilters, QueueTab, personal_number_token
 from .services import REVIEW_CHECKLIST
 
 
@@ -35,6 +35,11 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["age"].choices = [("", _("Any time")), *((a, _age_label(a)) for a in AGE_CHOICES)]
         self.fields["q"].widget.attrs["placeholder"] = _("Number, name or mobile")
+
+    def clean_q(self) -> str:
+        # A personal number becomes its token here, before it reaches a link, a log or the audit.
+        text = self.cleaned_data["q"].strip()
+        return personal_number_token(text) or text
 
     def filters(self) -> QueueFilters:
         """The filters typed, or the default queue when the input is not valid."""

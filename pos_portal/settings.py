@@ -6,10 +6,12 @@ DATABASE_URL (PostgreSQL) and REDIS_URL switches to the real services.
 """
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,18 +20,28 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 
-def _local_secret_key() -> str:
-    # The embedded default must survive restarts (sessions, password-reset tokens)
-    # without a secret in the repository: keep one per checkout, outside git.
-    key_file = BASE_DIR / ".secret_key"
+def _local_key(name: str, make: Callable[[], str]) -> str:
+    # The embedded default must survive restarts (sessions, password-reset tokens, encrypted
+    # numbers) without a secret in the repository: keep one per checkout, outside git.
+    key_file = BASE_DIR / name
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_key(".secret_key", lambda: secrets.token_urlsafe(50))
+# Personal numbers (resident ID, bank card, mobile) are encrypted with the first of these Fernet
+# keys; the others still decrypt until `manage.py rotate_personal_data_keys` has run. Their blind
+# index (exact search, duplicates) is an HMAC under the first BLIND_INDEX_KEYS, its own secret.
+# Production sets both in the environment (comma-separated, newest first); see docs/security.md.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or [
+    _local_key(".field_encryption_key", lambda: Fernet.generate_key().decode())
+]
+BLIND_INDEX_KEYS = env.list("BLIND_INDEX_KEYS", default=[]) or [
+    _local_key(".blind_index_key", lambda: secrets.token_urlsafe(32))
+]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -44,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
     "django_fsm",
     "django_fsm_log",
@@ -65,8 +78,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.LoginThrottleMiddleware",
+    "accounts.middleware.SteadyAnswerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -105,7 +122,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that answers from process memory while Redis is unreachable (never a 500).
+            "BACKEND": "pos_portal.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -209,7 +227,38 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[POS Portal] "
-# Allauth's rate limits stay on (its defaults); they count in CACHES["default"], Redis when REDIS_URL is set.
+# Allauth's rate limits stay on (its defaults) but for two: a failed sign-in is throttled by
+# accounts.throttle instead (allauth's own limit per account let a stranger lock its owner out for
+# five minutes), and a sign-in code may be asked for an account as often as its address allows
+# (the way in for an owner whose account is under attack). They count in CACHES["default"].
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip", "request_login_code": "20/m/ip"}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Client addresses as the trusted proxies saw them (accounts.network.client_ip): 0 when the
+# portal faces the internet itself, 1 behind the documented TLS proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Failed password sign-ins per LOGIN_THROTTLE_WINDOW seconds (accounts.throttle).
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env.int("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", default=5)
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=10)
+# Sign-up, reset and code requests answer after at least this long, known e-mail or not.
+ACCOUNT_ANSWER_FLOOR_SECONDS = env.float("ACCOUNT_ANSWER_FLOOR_SECONDS", default=1.0)
+# Staff need an authenticator app (TOTP); recovery codes for a lost phone.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "POS Portal"
+# Sessions: idle limits by role, and an absolute one whatever the activity.
+SESSION_IDLE_STAFF = env.int("SESSION_IDLE_STAFF", default=30 * 60)
+SESSION_IDLE_MERCHANT = env.int("SESSION_IDLE_MERCHANT", default=2 * 3600)
+SESSION_ABSOLUTE = env.int("SESSION_ABSOLUTE", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE
+# Argon2id first; older PBKDF2 hashes still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.masking import mask_card, mask_id_number, mask_mobile
 from accounts.models import User, full_name
@@ -49,6 +49,7 @@ from ..selectors import (
     Sla,
     duplicates_of,
     history_for,
+    is_number_token,
     queue_page,
     review_queue,
     sla_hours,
@@ -112,11 +113,18 @@ def _options(choices: list[tuple[str, object]], selected: str) -> str:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @reviewer_required
 def queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET)
+    """The search box is POSTed, and a number typed in it comes back as a token in the link
+    (`is_number_token`): a personal number never reaches a URL, a proxy's log or the history."""
+    form = QueueFilterForm(request.POST if request.method == "POST" else request.GET)
     filters = form.filters()
+    link = reverse("applications:review_queue") + "?" + urlencode(filters.as_dict())
+    if request.method == "POST" and not request.htmx:
+        return redirect(link)
+    if request.method == "GET" and filters.q != (request.GET.get("q") or "").strip() and is_number_token(filters.q):
+        return redirect(link)  # a number typed into the address bar leaves it at once
     page = queue_page(review_queue(user=request.user, filters=filters), page=form.page_number())
     now = timezone.now()
     statuses, provinces, types = _labels(Status.choices), _labels(Province.choices), _labels(BusinessType.choices)
@@ -153,9 +161,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         "previous_link": "?" + urlencode({**query, "page": page.number - 1}),
         "next_link": "?" + urlencode({**query, "page": page.number + 1}),
         "sla_hours": sla_hours(),
+        "search_text": "" if is_number_token(filters.q) else filters.q,
+        "search_hidden": is_number_token(filters.q),
     }
     template = "applications/reviewer/_queue_results.html" if request.htmx else "applications/reviewer/queue.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.method == "POST":
+        response["HX-Push-Url"] = link
+    return response
 
 
 EXPORT_COLUMNS = (
