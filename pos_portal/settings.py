@@ -309,10 +309,9 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # documents are shown inline in the reviewer's page
+X_FRAME_OPTIONS = "DENY"  # no page of the portal is framed, documents included
 SILENCED_SYSTEM_CHECKS = [
-    "security.W019",  # SAMEORIGIN, not DENY: the review page frames the applicant's PDF documents
-    "security.W021",  # HSTS preload is the operator's decision for their domain, not the code's
+    "security.W021",  # HSTS preload is the operator's decision for their domain, not the code's (docs/security.md)
 ]
 
 # --- Logging: personal data never reaches a log line ------------------------------------

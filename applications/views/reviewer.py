@@ -55,6 +55,7 @@ from ..selectors import (
     sla_hours,
     sla_of,
 )
+from .files import document_response
 
 View = Callable[..., HttpResponse]
 
@@ -377,7 +378,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @login_required
 def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    """One document, inline, to reviewers only (their work is to check it); anyone else gets 404.
+    """One document (images inline, PDFs as downloads: views.files), to reviewers only (their work is to check it); anyone else gets 404.
 
     Each look is recorded: the consent tells applicants only those who handle the application see them.
     """
@@ -389,15 +390,7 @@ def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
         application__reference=reference,
     )
     services.audit(application=doc.application, actor=request.user, action="document.viewed", kind=doc.kind)
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(doc.content_type, "bin")
-    response = FileResponse(
-        doc.file.open("rb"),
-        content_type=doc.content_type,
-        as_attachment=False,
-        filename=f"{reference}-{doc.kind}.{extension}",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(doc.file.open("rb"), content_type=doc.content_type, name=f"{reference}-{doc.kind}")
 
 
 # --- Decisions ----------------------------------------------------------------------------
