@@ -24,7 +24,12 @@ from django.http import HttpRequest, HttpResponse
 
 from .network import client_ip
 
-DEVICE_COOKIE = "login_device"
+
+def device_cookie() -> str:
+    # Under DJANGO_SECURE, a name only this host may set over HTTPS, like the session's.
+    return "__Host-login_device" if settings.SESSION_COOKIE_SECURE else "login_device"
+
+
 _DEVICE_SALT = "accounts.throttle.device"
 _DEVICE_MAX_AGE = 180 * 24 * 3600
 _MAX_ACCOUNTS_PER_DEVICE = 5  # a shared family computer: a few accounts, the latest first
@@ -59,7 +64,7 @@ def _limits() -> dict[str, int]:
 
 def known_device(request: HttpRequest, account: str) -> bool:
     try:
-        accounts = signing.loads(request.COOKIES.get(DEVICE_COOKIE, ""), salt=_DEVICE_SALT, max_age=_DEVICE_MAX_AGE)
+        accounts = signing.loads(request.COOKIES.get(device_cookie(), ""), salt=_DEVICE_SALT, max_age=_DEVICE_MAX_AGE)
     except signing.BadSignature:
         return False
     return isinstance(accounts, list) and account in accounts
@@ -93,12 +98,12 @@ def record_success(request: HttpRequest, login: str, response: HttpResponse) -> 
     account = account_key(login)
     cache.delete(_keys(request, account)["account_address"])
     try:
-        accounts = signing.loads(request.COOKIES.get(DEVICE_COOKIE, ""), salt=_DEVICE_SALT, max_age=_DEVICE_MAX_AGE)
+        accounts = signing.loads(request.COOKIES.get(device_cookie(), ""), salt=_DEVICE_SALT, max_age=_DEVICE_MAX_AGE)
     except signing.BadSignature:
         accounts = []
     accounts = [account, *(a for a in accounts if a != account)][:_MAX_ACCOUNTS_PER_DEVICE]
     response.set_cookie(
-        DEVICE_COOKIE,
+        device_cookie(),
         signing.dumps(accounts, salt=_DEVICE_SALT),
         max_age=_DEVICE_MAX_AGE,
         secure=settings.SESSION_COOKIE_SECURE,

@@ -29,7 +29,8 @@ class QueueFilterForm(forms.Form):
     )
     age = forms.ChoiceField(label=_("Waiting"), choices=[("", _("Any time"))], required=False)
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    page = forms.IntegerField(min_value=1, required=False)
+    # A page past any real queue, not a number the database cannot OFFSET by (that was a 500).
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
