@@ -343,7 +343,7 @@ CONTENT_SECURITY_POLICY = {
 # Browser features no page uses are switched off for every page (pos_portal.middleware).
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
-    "payment=(), usb=(), serial=(), bluetooth=(), hid=(), midi=(), display-capture=(), "
+    "payment=(), usb=(), serial=(), hid=(), midi=(), display-capture=(), "
     "interest-cohort=(), browsing-topics=()"
 )
 SILENCED_SYSTEM_CHECKS = [

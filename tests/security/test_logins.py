@@ -218,3 +218,17 @@ def test_sign_up_and_reset_answer_after_the_same_floor_known_or_not(settings, cl
         assert answer.status_code < 500
     # Neither answer comes back before the floor: the work a new account costs is hidden under it.
     assert min(durations.values()) >= 0.5
+
+
+def test_the_cache_answers_from_memory_while_redis_is_unreachable():
+    from pos_portal.cache import FallbackRedisCache
+
+    cache = FallbackRedisCache("redis://127.0.0.1:1/0", {})
+    started = time.monotonic()
+    assert cache.add("k", 0, 60) is True
+    assert cache.incr("k") == 1 and cache.get("k") == 1
+    cache.set_many({"a": 1, "b": 2})
+    assert cache.get_many(["a", "b"]) == {"a": 1, "b": 2}
+    cache.delete("a")
+    assert cache.get("a") is None
+    assert time.monotonic() - started < 10  # short socket timeouts: a dead Redis does not hang a request

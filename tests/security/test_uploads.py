@@ -145,3 +145,29 @@ def test_documents_are_served_sandboxed_and_pdfs_only_as_downloads(client, revie
     assert pdf["Content-Disposition"].startswith("attachment;")
     assert pdf["Content-Security-Policy"].startswith("sandbox;")
     assert client.get(reverse("applications:review", args=[app.reference]))["X-Frame-Options"] == "DENY"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("name", "make", "reason"),
+    [
+        ("bomb.png", lambda: _png_of(5000, 4000), "too large in pixels"),
+        ("locked.pdf", lambda: b"%PDF-1.7\n" + b"\x00" * 64 + b"\n%%EOF\n", "could not be read"),
+    ],
+)
+def test_a_refused_upload_stores_nothing_and_says_why(client, applicant, name, make, reason):
+    from applications.models import AuditEvent, MerchantApplication
+
+    draft = MerchantApplication.objects.create(applicant=applicant)
+    client.force_login(applicant)
+    url = reverse("applications:step", kwargs={"reference": draft.reference, "step": "documents"})
+    response = client.post(url, {"storefront": SimpleUploadedFile(name, make())})
+    assert response.status_code == 400 and reason in response.content.decode()  # the form again, with why
+    assert not ApplicationDocument.objects.filter(application=draft).exists()
+    assert not AuditEvent.objects.filter(application=draft).exists()
+
+
+def _png_of(width: int, height: int) -> bytes:
+    out = io.BytesIO()
+    Image.new("1", (width, height)).save(out, "PNG")
+    return out.getvalue()
