@@ -36,8 +36,18 @@ class LoginThrottleMiddleware:
     def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
+    # Where a sign-in is completed without a password form: the device becomes known there too,
+    # so that an owner let in by an e-mailed code (or a staff member by their TOTP) is not asked again.
+    COMPLETING = frozenset({"account_confirm_login_code", "mfa_authenticate"})
+
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method != "POST" or _url_name(request) != "account_login":
+        name = _url_name(request) if request.method == "POST" else ""
+        if name in self.COMPLETING:
+            response = self.get_response(request)
+            if request.user.is_authenticated and 300 <= response.status_code < 400:
+                throttle.record_success(request, request.user.email, response)
+            return response
+        if name != "account_login":
             return self.get_response(request)
         login = str(request.POST.get("login", ""))[:254]
         if not login:

@@ -103,6 +103,9 @@ def test_a_stranger_cannot_lock_a_merchant_out(settings, applicant):
     code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M).group(1)
     confirmed = new_device.post(reverse("account_confirm_login_code"), {"code": code})
     assert confirmed.status_code == 302 and signed_in(new_device)
+    # From then on that device is the owner's: the password works there, the attack going on.
+    new_device.post(reverse("account_logout"))
+    assert try_password(new_device, applicant.email, PASSWORD).status_code == 302 and signed_in(new_device)
 
 
 def test_behind_the_proxy_each_client_has_its_own_bucket_and_cannot_choose_it(settings, applicant):
