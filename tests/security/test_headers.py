@@ -71,7 +71,12 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "REDIS_URL")}
+    # Nothing of the test run's own environment (a browser test sets DJANGO_ALLOW_ASYNC_UNSAFE).
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("DATABASE_URL", "REDIS_URL") and not k.startswith(("DJANGO_", "SESSION_", "LOGIN_"))
+    }
     env.update(
         DJANGO_SECURE="true",
         DJANGO_DEBUG="false",
