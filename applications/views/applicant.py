@@ -152,11 +152,17 @@ def _save_step(request: HttpRequest, app: MerchantApplication, slug: str, form) 
     """Hand the cleaned step to its service. True: saved; False: re-render; None: no longer editable."""
     try:
         if slug == "documents":
-            for kind, upload in form.uploads().items():
-                try:
-                    services.document_upload(application=app, by=request.user, kind=kind, upload=upload)
-                except ValidationError as exc:
-                    form.add_error(kind, exc)
+            uploads = form.uploads()
+            try:
+                services.documents_upload(application=app, by=request.user, uploads=uploads)
+            except ValidationError as exc:
+                for kind, errors in exc.error_dict.items():
+                    form.add_error(kind, errors)
+                if len(uploads) > len(exc.error_dict):
+                    form.add_error(
+                        None,
+                        _("The files of one form are stored together: none was stored. Choose them again."),
+                    )
             return True
         if slug == "consent":
             services.application_record_consent(application=app, by=request.user)
