@@ -17,7 +17,7 @@ from accounts.masking import mask_mobile
 from accounts.models import User
 from accounts.validators import normalize_cn_mobile
 
-from .messages import TemplateError, channels_for, render
+from .messages import TemplateError, channels_for, render, storable
 from .models import Channel, DeliveryStatus, Notification
 from .sms import SmsRefused, send_sms
 
@@ -49,7 +49,7 @@ def notify(
     `key`, given by periodic jobs, makes the message once-only per person and channel.
     """
     now = timezone.now()
-    context = {name: _json_safe(value) for name, value in context.items()}
+    context = {name: storable(value) for name, value in context.items()}
     wanted = [
         channel
         for channel in (channels if channels is not None else channels_for(template))
@@ -88,12 +88,6 @@ def notify(
     if pending_ids:
         transaction.on_commit(lambda: dispatch(pending_ids))
     return created
-
-
-def _json_safe(value: object) -> object:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)  # lazy translations, dates, decimals: as the person will read them
 
 
 def _deliver_in_app(row: Notification, now: datetime) -> None:

@@ -13,13 +13,13 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from notifications.messages import local_when
 
 from .. import services
 from ..access import application_for_applicant, document_for_applicant
@@ -219,7 +219,7 @@ def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
             messages.info(
                 request,
                 _("Application %(ref)s was already submitted on %(when)s. Nothing was changed by this second submit.")
-                % {"ref": app.reference, "when": formats.date_format(app.submitted_at, "DATETIME_FORMAT")},
+                % {"ref": app.reference, "when": local_when(app.submitted_at)},
             )
             return redirect("applications:status", reference=app.reference)
         messages.error(request, str(exc))
