@@ -188,6 +188,7 @@ class Results:
     reports_stored: int = 0
     files_uploaded: int = 0
     errors: list[str] = field(default_factory=list)
+    latencies: list[float] = field(default_factory=list)  # seconds, of the reports
     seconds: float = 0.0
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -278,6 +279,7 @@ def report(port: int, token: str, results: Results) -> None:
     body = json.dumps(
         {"event_id": f"load-{uuid.uuid4().hex}", "kind": "heartbeat", "at": datetime.now(UTC).isoformat()}
     ).encode()
+    started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request(
         "POST",
@@ -293,6 +295,8 @@ def report(port: int, token: str, results: Results) -> None:
     response = conn.getresponse()
     content = response.read()
     conn.close()
+    with results.lock:
+        results.latencies.append(time.perf_counter() - started)
     results.add(
         "report",
         response.status,

@@ -1,9 +1,9 @@
 """Delivery by a real Celery worker on a real Redis: the acceptance of "nothing lost".
 
 Each test starts its own redis-server on a free port (so that it may stop it; the shared
-Redis is never touched) and its own worker processes, against the test database. A
-worker is another process, so the test database must be PostgreSQL: SQLite's in-memory
-test database is not shared. Every process started here is stopped in a fixture's teardown.
+Redis is never touched) and its own worker processes, against the test database, which must
+be PostgreSQL: workers delivering at once rely on its row locks (SKIP LOCKED), which SQLite
+ignores. Every process started here is stopped in a fixture's teardown.
 """
 
 import os
@@ -33,8 +33,8 @@ pytestmark = [
     pytest.mark.real_worker,
     pytest.mark.skipif(
         not os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://")),
-        reason="a real worker is another process: it needs the test database on PostgreSQL (DATABASE_URL), "
-        "SQLite's in-memory test database is not shared (set by .ci/run)",
+        reason="real workers deliver concurrently: they need PostgreSQL's row locks (SKIP LOCKED), which "
+        "SQLite ignores (DATABASE_URL, set by .ci/run)",
     ),
     pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL (set by .ci/run)"),
     pytest.mark.django_db(transaction=True),
