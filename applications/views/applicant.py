@@ -211,6 +211,7 @@ def _autosave(request: HttpRequest, app: MerchantApplication, spec, form) -> Htt
             "oob": True,
             # The menu's count of what is missing follows what was just saved.
             "application": app,
+            "step": spec,
             "steps": _step_nav(MerchantApplication.objects.get(pk=app.pk), spec.slug),
         },
     )

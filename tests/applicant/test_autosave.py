@@ -39,6 +39,8 @@ def test_typed_values_are_saved_and_the_status_says_when_in_the_portal_time_zone
     html = response.content.decode()
     assert 'data-state="saved"' in html and "Saved at 6:42 p.m." in html
     assert '<nav class="steps" id="steps" aria-label="Steps of the application" hx-swap-oob="true">' in html
+    assert '<li class="current">' in html and '<li class="">' in html  # this step is current, not the summary
+    assert html.count('class="current"') == 1
     assert "10:42" not in html
     assert fresh(draft).mobile == "+8613800138000"
 
