@@ -209,3 +209,23 @@ def test_a_document_needs_a_signed_in_person(client, complete_draft):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_an_upload_cut_off_half_way_stores_nothing_and_shows_the_step_again(
+    applicant_client, draft, settings, snapshot
+):
+    """The connection drops in the middle of the file: the body ends without its closing boundary."""
+    before = snapshot(draft)
+    png = image_bytes()
+    head = 'Content-Disposition: form-data; name="id_front"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
+    body = f"--cut\r\n{head}".encode() + png[: len(png) // 2]
+
+    response = applicant_client.generic(
+        "POST", documents_url(draft), data=body, content_type="multipart/form-data; boundary=cut"
+    )
+
+    assert response.status_code == 200  # the documents step again, not a 500
+    assert "id_front" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+    assert stored_files(settings) == []
+    before.assert_unchanged()
