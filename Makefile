@@ -28,12 +28,14 @@ test: check
 		$(PY) manage.py compilemessages --ignore=.venv -v0; fi
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-# The portal with demo data on the embedded default (SQLite, in-process tasks),
-# plus the acquirer host simulator. With REDIS_URL set, a Celery worker and beat too.
+# The whole system on the embedded default, nothing to install: the portal (SQLite in WAL
+# mode), a Celery worker and beat on a broker that is a folder (.broker/), the acquirer host
+# simulator and a demo fleet of terminals reporting. With REDIS_URL set, Redis is the broker.
+# WEB_PORT, ACQUIRER_PORT and ACQUIRER_ADMIN_PORT move the processes (see Procfile.dev).
 run: install
 	$(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=true $(PY) manage.py seed_demo
-	DJANGO_DEBUG=true $(BIN)/honcho -f Procfile.dev start $(if $(REDIS_URL),,web acquirer fleet)
+	DJANGO_DEBUG=true $(BIN)/honcho -f Procfile.dev start web worker beat acquirer fleet
 
 messages: install
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=tests --no-obsolete

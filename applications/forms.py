@@ -43,7 +43,8 @@ class StepForm(forms.ModelForm):
             field.required = False
 
     def fields_to_save(self) -> dict[str, object]:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+        """The cleaned fields; after a failed validation, those that passed (autosave keeps them)."""
+        return {name: self.cleaned_data[name] for name in self.Meta.fields if name in self.cleaned_data}
 
 
 class PersonalForm(StepForm):

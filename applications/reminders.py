@@ -15,7 +15,6 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
-from core.time import local_when
 from notifications.services import notify
 
 from .choices import Status
@@ -90,7 +89,7 @@ def alert_review_sla_breaches(*, now: datetime | None = None) -> int:
         context = {
             "reference": app.reference,
             "hours": settings.REVIEW_SLA_HOURS,
-            "submitted": local_when(app.submitted_at),
+            "submitted": app.submitted_at,
         }
         people = [app.reviewer] if app.status == Status.IN_REVIEW and app.reviewer else everyone
         with transaction.atomic():

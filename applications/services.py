@@ -5,9 +5,12 @@ history row), save, write the outbox rows; deliveries start after the commit.
 """
 
 import hashlib
+from collections.abc import Mapping
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
@@ -28,7 +31,7 @@ from .models import (
     MerchantApplication,
     ReviewNote,
 )
-from .uploads import clean_upload
+from .uploads import CleanFile, clean_upload
 from .workflow import check, fire, locked
 
 
@@ -52,19 +55,29 @@ def application_create(*, applicant: User) -> MerchantApplication:
         )
 
 
+def _locked_for_its_applicant(
+    application: MerchantApplication, by: User, *, refused: str, closed: str
+) -> MerchantApplication:
+    """The application locked, if `by` is its applicant (or an administrator) and it is theirs to edit."""
+    app = locked(application, by=by)
+    if app.applicant_id != by.pk and not by.is_superuser:
+        raise RoleRefused(refused % app.reference)
+    if app.status not in APPLICANT_EDITABLE_STATES:
+        raise InvalidState(closed % {"ref": app.reference, "status": app.get_status_display()})
+    return app
+
+
 def application_save_fields(
     *, application: MerchantApplication, by: User, fields: dict[str, object]
 ) -> MerchantApplication:
     """Save one step of the form. Only the applicant, only while the application is theirs to edit."""
     with transaction.atomic():
-        app = locked(application, by=by)
-        if app.applicant_id != by.pk and not by.is_superuser:
-            raise RoleRefused(_("Only the applicant can change application %s.") % app.reference)
-        if app.status not in APPLICANT_EDITABLE_STATES:
-            raise InvalidState(
-                _("Application %(ref)s is “%(status)s”: it can no longer be changed.")
-                % {"ref": app.reference, "status": app.get_status_display()}
-            )
+        app = _locked_for_its_applicant(
+            application,
+            by,
+            refused=_("Only the applicant can change application %s."),
+            closed=_("Application %(ref)s is “%(status)s”: it can no longer be changed."),
+        )
         protected = {"status", "applicant", "reviewer", "merchant_id", "reference", "id", "pk"}
         unknown = set(fields) & protected
         assert not unknown, f"not editable by the applicant: {unknown}"
@@ -93,42 +106,73 @@ def document_upload(
 
     Raises django's ValidationError for a refused file, with what is accepted.
     """
-    cleaned = clean_upload(upload)  # before any lock: the slow part touches no row
-    if kind not in DocumentKind.values:
-        raise ConditionsNotMet(_("This document needs:"), missing=[_("a known document kind")])
-    with transaction.atomic():
-        app = locked(application, by=by)
-        if app.applicant_id != by.pk and not by.is_superuser:
-            raise RoleRefused(_("Only the applicant can add documents to application %s.") % app.reference)
-        if app.status not in APPLICANT_EDITABLE_STATES:
-            raise InvalidState(
-                _("Application %(ref)s is “%(status)s”: its documents can no longer be changed.")
-                % {"ref": app.reference, "status": app.get_status_display()}
-            )
-        old = ApplicationDocument.objects.filter(application=app, kind=kind).first()
-        if old:
-            old_name = old.file.name
-            storage = old.file.storage
-            old.delete()
-            # The old file goes only once the replacement is committed.
-            transaction.on_commit(lambda: storage.delete(old_name))
-        document = ApplicationDocument(
-            application=app,
-            kind=kind,
-            content_type=cleaned.content_type,
-            size=len(cleaned.content),
-            sha256=hashlib.sha256(cleaned.content).hexdigest(),
-            uploaded_by=by,
-        )
-        document.file.save(f"upload{cleaned.extension}", ContentFile(cleaned.content), save=False)
-        stored_name = document.file.name
+    return _store_documents(application=application, by=by, cleaned={kind: clean_upload(upload)})[0]
+
+
+def documents_upload(
+    *, application: MerchantApplication, by: User, uploads: Mapping[str, UploadedFile]
+) -> list[ApplicationDocument]:
+    """Store the documents sent together (one form): every one of them, or none.
+
+    Raises ValidationError({kind: [why]}) naming each refused file; then nothing is stored.
+    """
+    cleaned: dict[str, CleanFile] = {}
+    refused: dict[str, list[ValidationError]] = {}
+    for kind, upload in uploads.items():
         try:
-            document.save()
-        except Exception:
-            document.file.storage.delete(stored_name)
-            raise
-        audit(application=app, actor=by, action="document.uploaded", kind=kind, replaced=bool(old))
-        return document
+            cleaned[kind] = clean_upload(upload)  # before any lock: the slow part touches no row
+        except ValidationError as exc:
+            refused[kind] = exc.error_list
+    if refused:
+        raise ValidationError(refused)
+    return _store_documents(application=application, by=by, cleaned=cleaned)
+
+
+def _store_documents(
+    *, application: MerchantApplication, by: User, cleaned: dict[str, CleanFile]
+) -> list[ApplicationDocument]:
+    if any(kind not in DocumentKind.values for kind in cleaned):
+        raise ConditionsNotMet(_("This document needs:"), missing=[_("a known document kind")])
+    # Files are written before their rows (a row never names a missing file). Django has no
+    # hook for a rollback, so the files this call wrote go when its transaction fails.
+    written: list[tuple[Storage, str]] = []
+    try:
+        with transaction.atomic():
+            app = _locked_for_its_applicant(
+                application,
+                by,
+                refused=_("Only the applicant can add documents to application %s."),
+                closed=_("Application %(ref)s is “%(status)s”: its documents can no longer be changed."),
+            )
+            return [_store_document(app, by, kind, clean, written) for kind, clean in cleaned.items()]
+    except BaseException:
+        for storage, name in written:
+            storage.delete(name)
+        raise
+
+
+def _store_document(
+    app: MerchantApplication, by: User, kind: str, cleaned: CleanFile, written: list[tuple[Storage, str]]
+) -> ApplicationDocument:
+    old = ApplicationDocument.objects.filter(application=app, kind=kind).first()
+    if old:
+        old_name, old_storage = old.file.name, old.file.storage
+        old.delete()
+        # The old file goes only once the replacement is committed.
+        transaction.on_commit(lambda: old_storage.delete(old_name))
+    document = ApplicationDocument(
+        application=app,
+        kind=kind,
+        content_type=cleaned.content_type,
+        size=len(cleaned.content),
+        sha256=hashlib.sha256(cleaned.content).hexdigest(),
+        uploaded_by=by,
+    )
+    document.file.save(f"upload{cleaned.extension}", ContentFile(cleaned.content), save=False)
+    written.append((document.file.storage, document.file.name))
+    document.save()
+    audit(application=app, actor=by, action="document.uploaded", kind=kind, replaced=bool(old))
+    return document
 
 
 # --- Applicant transitions ------------------------------------------------------------------

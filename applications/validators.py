@@ -14,11 +14,15 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import InvalidChecksum, InvalidComponent, InvalidLength
 from stdnum.exceptions import ValidationError as StdnumError
 
+from accounts.validators import compact_number
+
 
 def normalize_id_number(value: str) -> str:
-    """A mainland resident ID number (18 characters, last may be X), checked."""
+    """A mainland resident ID number (18 characters, last may be X), checked.
+
+    Typed as people do: with spaces, full-width digits, a lower-case x."""
     try:
-        return ric.validate(value)
+        return ric.validate(compact_number(value).upper())
     except InvalidLength as exc:
         raise ValidationError(_("A resident ID number has 18 characters."), code="id_length") from exc
     except InvalidChecksum as exc:
@@ -52,7 +56,7 @@ _USCC_SHAPE = re.compile(r"^[0-9A-Z][0-9]\d{6}[0-9A-HJ-NP-RTUW-Y]{9}[0-9A-HJ-NP-
 
 def normalize_credit_code(value: str) -> str:
     """A unified social credit code (统一社会信用代码, 18 characters), checked."""
-    number = uscc.compact(value or "")
+    number = uscc.compact(compact_number(value))
     if len(number) != 18:
         raise ValidationError(_("A unified social credit code has 18 characters."), code="uscc_length")
     if number[0] not in _USCC_AUTHORITIES or not _USCC_SHAPE.match(number):
@@ -74,8 +78,8 @@ def validate_credit_code(value: str) -> None:
 
 def normalize_card_number(value: str) -> str:
     """A bank card number: 13-19 digits whose Luhn check holds."""
-    number = re.sub(r"[\s-]", "", value or "")
-    if not number.isdigit():
+    number = compact_number(value)
+    if not re.fullmatch(r"[0-9]+", number):
         raise ValidationError(_("A bank card number has digits only."), code="card_digits")
     if not 13 <= len(number) <= 19:
         raise ValidationError(_("A bank card number has 13 to 19 digits."), code="card_length")
@@ -92,5 +96,5 @@ def validate_card_number(value: str) -> None:
 
 
 def validate_merchant_id(value: str) -> None:
-    if not re.fullmatch(r"\d{15}", value or ""):
+    if not re.fullmatch(r"[0-9]{15}", value or ""):
         raise ValidationError(_("A merchant ID (MID) has exactly 15 digits."), code="mid_format")

@@ -1,4 +1,6 @@
-"""Moments as people read them: local time, to the minute, the same in both languages."""
+"""Moments written into stored text (history lines, check findings, refusals): local time, to the
+minute, the same in both languages. A message keeps its moments as moments instead and words them
+when read, in the reader's language (notifications.messages.readable)."""
 
 from datetime import datetime
 

@@ -4,7 +4,7 @@ As in applications.reminders, what is due is read from the database when the job
 and each message carries a key so that a doubled run sends nothing twice.
 """
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -16,7 +16,6 @@ from accounts.roles import STAFF_ROLES
 from applications.choices import Status
 from applications.models import MerchantApplication
 from applications.reminders import WAITING_FOR_A_DECISION
-from core.time import local_when
 from notifications.models import DeliveryStatus, Notification
 from notifications.services import notify
 
@@ -51,7 +50,7 @@ def remind_upcoming_visits(*, now: datetime | None = None) -> int:
         app = visit.application
         context = {
             "reference": app.reference,
-            "when": local_when(visit.starts_at),
+            "when": visit.starts_at,
             "address": app.installation_address_display(),
         }
         key = f"visit:{visit.pk}"
@@ -104,6 +103,11 @@ def send_staff_digest(*, now: datetime | None = None) -> int:
     with transaction.atomic():
         for person in staff():
             sent += bool(
-                notify(recipient=person, template="staff.digest", context=figures, key=f"digest:{figures['date']}")
+                notify(
+                    recipient=person,
+                    template="staff.digest",
+                    context={**figures, "date": date.fromisoformat(figures["date"])},
+                    key=f"digest:{figures['date']}",
+                )
             )
     return sent

@@ -205,7 +205,7 @@ def _tell_both(
 ) -> None:
     context = {
         "reference": app.reference,
-        "when": local_when(visit.starts_at),
+        "when": visit.starts_at,
         "address": app.installation_address_display(),
     }
     notify(recipient=app.applicant, template=applicant_template, context=context)
@@ -256,7 +256,7 @@ def installation_reschedule(
             notify(
                 recipient=old.installer,
                 template="installation.cancelled",
-                context={"reference": app.reference, "when": local_when(old.starts_at), "address": ""},
+                context={"reference": app.reference, "when": old.starts_at, "address": ""},
             )
         return visit
 
@@ -279,7 +279,7 @@ def installation_reassign(*, application: MerchantApplication, by: User, install
         fire(app, "reschedule", by=by, description=_("Visit reassigned to %s") % installer)
         context = {
             "reference": app.reference,
-            "when": local_when(visit.starts_at),
+            "when": visit.starts_at,
             "address": app.installation_address_display(),
         }
         notify(recipient=installer, template="installation.assigned", context=context)

@@ -7,9 +7,12 @@ to act soon (a decision, a visit) goes by SMS too, the rest by in-app and email.
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
 from functools import lru_cache
 
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.dateparse import parse_date, parse_datetime
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from .links import Subject
@@ -175,11 +178,15 @@ def channels_for(template: str) -> tuple[Channel, ...]:
 
 
 def render(template: str, context: dict, language: str) -> tuple[str, str]:
-    """Return (subject, body) in the given language."""
+    """Return (subject, body) in the given language, its moments in the portal's time zone."""
     subject, body = _translated(template, language)
     try:
+        if any(isinstance(value, dict) for value in context.values()):
+            # Only a tagged moment or day needs the reader's language to be worded.
+            with translation.override(language):
+                context = {name: readable(value) for name, value in context.items()}
         return subject.format(**context), body.format(**context)
-    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+    except (KeyError, IndexError, ValueError, AttributeError, TypeError) as exc:
         raise TemplateError(f"template {template!r} cannot be rendered: {exc!r}") from exc
 
 
@@ -193,3 +200,41 @@ def _translated(template: str, language: str) -> tuple[str, str]:
         raise TemplateError(f"unknown template {template!r}") from exc
     with translation.override(language):
         return str(message.subject), str(message.body)
+
+
+# A message's context is stored (JSON) when the message is written and rendered when it is read,
+# in the reader's language: a moment or a day is kept as such, tagged, never as text in one format.
+INSTANT, DAY = "instant", "day"
+
+
+def storable(value: object) -> object:
+    """A context value as the outbox row keeps it."""
+    if value is None or isinstance(value, str | int | float | bool):
+        return value
+    if isinstance(value, datetime):
+        return {INSTANT: value.isoformat()}
+    if isinstance(value, date):
+        return {DAY: value.isoformat()}
+    return str(value)  # lazy translations, decimals: as the person will read them
+
+
+def readable(value: object) -> object:
+    """A stored context value as the reader reads it, in the active language."""
+    if isinstance(value, dict) and INSTANT in value:
+        moment = parse_datetime(value[INSTANT])
+        return local_when(moment) if moment else value[INSTANT]
+    if isinstance(value, dict) and DAY in value:
+        day = parse_date(value[DAY])
+        return date_format(day, "DATE_FORMAT") if day else value[DAY]
+    return value
+
+
+def local_when(moment: datetime) -> str:
+    """A moment as people read it: in the portal's time zone (never the server's or UTC), in the
+    active language's format (2026年11月24日 18:42, Nov. 24, 2026, 6:42 p.m.)."""
+    return date_format(timezone.localtime(moment, timezone.get_default_timezone()), "DATETIME_FORMAT")
+
+
+def local_time(moment: datetime) -> str:
+    """The time of day of a moment, in the portal's time zone and the active language's format."""
+    return date_format(timezone.localtime(moment, timezone.get_default_timezone()), "TIME_FORMAT")

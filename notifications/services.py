@@ -19,7 +19,7 @@ from accounts.models import User
 from accounts.validators import normalize_cn_mobile
 from core.masking import mask_mobile
 
-from .messages import TemplateError, channels_for, render
+from .messages import TemplateError, channels_for, render, storable
 from .models import Channel, DeliveryStatus, Notification
 from .sms import BaseSmsBackend, SmsMessage, SmsRefused
 from .sms import get_backend as get_sms_backend
@@ -55,7 +55,7 @@ def notify(
     `key`, given by periodic jobs, makes the message once-only per person and channel.
     """
     now = timezone.now()
-    context = {name: _json_safe(value) for name, value in context.items()}
+    context = {name: storable(value) for name, value in context.items()}
     wanted = [
         channel
         for channel in (channels if channels is not None else channels_for(template))
@@ -94,12 +94,6 @@ def notify(
     if pending_ids:
         dispatch_on_commit(pending_ids)
     return created
-
-
-def _json_safe(value: object) -> object:
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    return str(value)  # lazy translations, dates, decimals: as the person will read them
 
 
 def _deliver_in_app(row: Notification, now: datetime) -> None:

@@ -11,14 +11,12 @@ app = Celery("pos_portal")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-HEARTBEAT_INTERVAL = 15.0
-
 
 class WorkerHeartbeat(bootsteps.StartStopStep):
-    """Every few seconds, the worker notes in Redis that it is alive, for /healthz.
+    """Every few seconds, the worker notes that it is alive, for /healthz (pos_portal.health).
 
-    Celery's own heartbeats are events, which need a monitor listening; a key in Redis
-    can be read by the web process in one round trip.
+    Celery's own heartbeats are events, which need a monitor listening; a note in Redis or
+    in the embedded broker's folder can be read by the web process at once.
     """
 
     requires = {"celery.worker.components:Timer"}
@@ -28,7 +26,7 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
         self.tref = None
 
     def start(self, worker) -> None:
-        from .health import record_worker_heartbeat
+        from .health import HEARTBEAT_INTERVAL, record_worker_heartbeat
 
         record_worker_heartbeat(worker.hostname)
         self.tref = worker.timer.call_repeatedly(HEARTBEAT_INTERVAL, record_worker_heartbeat, (worker.hostname,))

@@ -1,12 +1,16 @@
-"""/healthz: is the database up, is Redis up, has a worker been heard of lately?
+"""/healthz: is the database up, is Redis up, have a worker and beat been heard of lately?
 
 For load balancers and monitoring: JSON, 200 when all is well, 503 when something the
-portal needs is down. Without REDIS_URL the portal runs tasks in-process, so Redis and
-the worker are reported as not configured, and that is healthy.
+portal needs is down. Workers and beat note that they are alive every few seconds: in Redis
+when REDIS_URL is set, else in the embedded broker's folder (settings.CELERY_BROKER_DIR).
+With tasks run in-process (CELERY_TASK_ALWAYS_EAGER) there is no worker or beat to hear of:
+they are reported as not configured, and that is healthy.
 """
 
 import logging
+import os
 import time
+from pathlib import Path
 
 import redis
 from django.conf import settings
@@ -18,22 +22,57 @@ from django.views.decorators.http import require_GET
 
 logger = logging.getLogger(__name__)
 
+HEARTBEAT_INTERVAL = 15.0
 HEARTBEAT_KEY = "pos_portal:worker-heartbeat"
+BEAT_HEARTBEAT_KEY = "pos_portal:beat-heartbeat"
 NOT_CONFIGURED = "not configured (in-process)"
+_KEYS = {"worker": HEARTBEAT_KEY, "beat": BEAT_HEARTBEAT_KEY}
 
 
 def _redis() -> redis.Redis:
     return redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
 
 
+def _heartbeat_folder(kind: str) -> Path:
+    return Path(settings.CELERY_BROKER_DIR) / "heartbeats" / kind
+
+
+def record_heartbeat(kind: str, name: str) -> None:
+    """Note that this worker or beat (`kind`) is alive now. Never raises: a note lost is a late one."""
+    now = repr(time.time())
+    try:
+        if settings.REDIS_URL:
+            client = _redis()
+            client.hset(_KEYS[kind], name, now)
+            client.expire(_KEYS[kind], 24 * 3600)
+            return
+        folder = _heartbeat_folder(kind)
+        folder.mkdir(parents=True, exist_ok=True)
+        # Written aside and renamed: a reader never sees half a number.
+        part = folder / f".{name}.{os.getpid()}"
+        part.write_text(now)
+        part.replace(folder / name)
+    except (redis.RedisError, OSError):
+        logger.warning("could not record the %s heartbeat", kind, exc_info=True)
+
+
 def record_worker_heartbeat(hostname: str) -> None:
     """Called by each worker on a timer (pos_portal.celery.WorkerHeartbeat)."""
-    try:
-        client = _redis()
-        client.hset(HEARTBEAT_KEY, hostname, repr(time.time()))
-        client.expire(HEARTBEAT_KEY, 24 * 3600)
-    except redis.RedisError:
-        logger.warning("could not record the worker heartbeat", exc_info=True)
+    record_heartbeat("worker", hostname)
+
+
+def _heartbeats(kind: str) -> dict[str, float]:
+    """Name -> time of the last note, from Redis or the folder (RedisError when Redis is down)."""
+    if settings.REDIS_URL:
+        return {name.decode(): float(at) for name, at in _redis().hgetall(_KEYS[kind]).items()}
+    folder = _heartbeat_folder(kind)
+    notes = {}
+    for note in folder.glob("[!.]*") if folder.is_dir() else []:
+        try:
+            notes[note.name] = float(note.read_text())
+        except (OSError, ValueError):
+            continue  # removed or rewritten while we looked: the next look sees it
+    return notes
 
 
 def _down(part: str, exc: Exception) -> dict:
@@ -53,33 +92,49 @@ def _check_database() -> dict:
     return {"ok": True, "detail": connection.vendor}
 
 
-def _check_redis_and_worker() -> tuple[dict, dict]:
-    if not settings.REDIS_URL:
-        return {"ok": True, "detail": NOT_CONFIGURED}, {"ok": True, "detail": NOT_CONFIGURED}
-    try:
-        client = _redis()
-        client.ping()
-        beats = client.hgetall(HEARTBEAT_KEY)
-    except redis.RedisError as exc:
-        return _down("redis", exc), {"ok": False, "detail": "unknown: Redis is down"}
+def _alive(kind: str, beats: dict[str, float]) -> dict:
     now = time.time()
-    ages = {name.decode(): round(now - float(at), 1) for name, at in beats.items()}
+    ages = {name: round(now - at, 1) for name, at in beats.items()}
     max_age = settings.WORKER_HEARTBEAT_MAX_AGE
-    alive = {name: age for name, age in ages.items() if age <= max_age}
+    alive = [age for age in ages.values() if age <= max_age]
     if alive:
-        return {"ok": True, "detail": "ok"}, {"ok": True, "detail": "ok", "last_seen_seconds_ago": min(alive.values())}
-    detail = f"no heartbeat in the last {max_age} s"
-    worker = {"ok": False, "detail": detail}
+        return {"ok": True, "detail": "ok", "last_seen_seconds_ago": min(alive)}
+    check = {"ok": False, "detail": f"no heartbeat in the last {max_age} s"}
     if ages:
-        worker["last_seen_seconds_ago"] = min(ages.values())
-    return {"ok": True, "detail": "ok"}, worker
+        check["last_seen_seconds_ago"] = min(ages.values())
+    return check
+
+
+def _check_services() -> dict[str, dict]:
+    from .celery import app as celery_app
+
+    in_process = bool(celery_app.conf.task_always_eager)
+    checks: dict[str, dict] = {}
+    if settings.REDIS_URL:
+        try:
+            _redis().ping()
+        except redis.RedisError as exc:
+            down = {"ok": False, "detail": "unknown: Redis is down"}
+            return {"redis": _down("redis", exc), "worker": down, "beat": down}
+        checks["redis"] = {"ok": True, "detail": "ok"}
+    else:
+        checks["redis"] = {"ok": True, "detail": NOT_CONFIGURED}
+    for kind in ("worker", "beat"):
+        if in_process:
+            checks[kind] = {"ok": True, "detail": NOT_CONFIGURED}
+            continue
+        try:
+            checks[kind] = _alive(kind, _heartbeats(kind))
+        except redis.RedisError as exc:
+            checks["redis"] = _down("redis", exc)
+            checks[kind] = {"ok": False, "detail": "unknown: Redis is down"}
+    return checks
 
 
 @never_cache
 @require_GET
 def healthz(request: HttpRequest) -> JsonResponse:
-    redis_check, worker_check = _check_redis_and_worker()
-    checks = {"database": _check_database(), "redis": redis_check, "worker": worker_check}
+    checks = {"database": _check_database(), **_check_services()}
     healthy = all(check["ok"] for check in checks.values())
     return JsonResponse({"status": "ok" if healthy else "down", "checks": checks}, status=200 if healthy else 503)
 

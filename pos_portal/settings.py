@@ -124,8 +124,23 @@ DATABASES = {
 }
 DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DB_CONN_MAX_AGE", default=0))
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Writers wait for each other instead of failing at once with "database is locked".
-    DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
+    # The embedded default serves web, worker, beat and the demo fleet from one file. WAL lets
+    # readers go on while one writes; every transaction takes the write lock when it starts
+    # (IMMEDIATE), so a writer waits its turn (up to `timeout` seconds) instead of failing with
+    # "database is locked" when a read transaction tries to become a write one.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "timeout": env.int("SQLITE_BUSY_TIMEOUT", default=20),
+            "transaction_mode": "IMMEDIATE",
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL",
+        }
+    )
+    # Tests use a file too, not Django's shared in-memory database: requests of the browser tests
+    # that overlap (an autosave and a Save) then wait for each other as in production, instead
+    # of failing with the shared cache's "database table is locked".
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", env.str("SQLITE_TEST_NAME", default=str(BASE_DIR / ".test-db.sqlite3"))
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
@@ -150,16 +165,21 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+# Without Redis the broker is a folder (kombu's filesystem transport): `make run` starts a
+# worker and beat on it, so the embedded default runs every periodic job with nothing to
+# install. Measured against kombu's SQLAlchemy transport on SQLite in docs/benchmarks.md. It
+# suits one worker on one machine; beyond that, REDIS_URL (docs/deploy.md).
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+CELERY_BROKER_DIR = Path(env.str("CELERY_BROKER_DIR", default=str(BASE_DIR / ".broker")))
+EMBEDDED_BROKER = CELERY_BROKER_URL.startswith("filesystem://")
 CELERY_RESULT_BACKEND = None
-# Without a broker the embedded default runs tasks in-process, after the commit that
-# scheduled them; a failing delivery is recorded on its outbox row, never raised into
-# the request that caused it.
-CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+# Tasks go to the broker, even on the embedded default; CELERY_TASK_ALWAYS_EAGER=true runs them
+# in-process, after the commit that scheduled them, for a portal started without a worker. The
+# tests run them in-process (tests/conftest.py). A failing delivery is recorded on its outbox
+# row, never raised into the request that caused it.
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=False)
 CELERY_TASK_EAGER_PROPAGATES = False
 CELERY_TASK_IGNORE_RESULT = True
-# At-least-once delivery: acknowledge after the task ran, requeue when a worker dies,
-# and let each worker hold one message at a time. Tasks are idempotent (they load by id).
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
@@ -173,11 +193,23 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
     "socket_connect_timeout": 5,
 }
+if EMBEDDED_BROKER:
+    # One folder both ways: the web and beat write messages into it, the worker takes them out.
+    # kombu moves a message out before reading it; one worker process takes them (its pool's
+    # children only run tasks), so no message is taken twice.
+    for folder in ("queue", "control", "heartbeats"):
+        (CELERY_BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(CELERY_BROKER_DIR / "queue"),
+        "data_folder_out": str(CELERY_BROKER_DIR / "queue"),
+        "control_folder": str(CELERY_BROKER_DIR / "control"),
+    }
 # With the broker down, a request that enqueues gives up after about a second: its outbox
 # rows stay pending and the re-dispatch job sends them once Redis is back.
 CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django_celery_beat's DatabaseScheduler, noting for /healthz that beat is alive.
+CELERY_BEAT_SCHEDULER = "pos_portal.beat:HeartbeatScheduler"
 CELERY_TIMEZONE = "Asia/Shanghai"
 # The staff dashboard's aggregates, shared by all staff: beat recomputes them this often
 # (0: every page view computes them).
@@ -217,7 +249,7 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": 6 * 3600},
     },
 }
-# /healthz counts a worker as alive while its last heartbeat is younger than this.
+# /healthz counts a worker (or beat) as alive while its last heartbeat is younger than this.
 WORKER_HEARTBEAT_MAX_AGE = env.int("WORKER_HEARTBEAT_MAX_AGE", default=60)
 # SMS: notifications.sms.ConsoleSmsBackend prints; production names its gateway's backend.
 SMS_BACKEND = env.str("SMS_BACKEND", default="notifications.sms.ConsoleSmsBackend")
@@ -313,6 +345,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 12 * 1024 * 1024
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=30)  # an SMTP server that hangs must not hold a worker
+# The Date header in the portal's time zone (+0800), not UTC, for whoever reads the raw mail.
+EMAIL_USE_LOCALTIME = True
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="POS Portal <no-reply@pos-portal.local>")
 
 # --- Security ---------------------------------------------------------------------------

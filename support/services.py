@@ -185,7 +185,7 @@ def incident_scan(*, now: datetime | None = None) -> Incident | None:
                 notify(
                     recipient=person,
                     template="support.incident_opened",
-                    context={"when": local_when(now), "count": affected, "codes": ", ".join(codes)},
+                    context={"when": now, "count": affected, "codes": ", ".join(codes)},
                 )
             return incident
         if affected:
@@ -197,7 +197,7 @@ def incident_scan(*, now: datetime | None = None) -> Incident | None:
         incident.closed_at = now
         incident.save(update_fields=["is_open", "closed_at"])
         for person in _support_staff():
-            notify(recipient=person, template="support.incident_closed", context={"when": local_when(now)})
+            notify(recipient=person, template="support.incident_closed", context={"when": now})
         return None
 
 
@@ -442,7 +442,7 @@ def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: 
         _event(case, CaseAction.VISIT_BOOKED, by, local_when(starts_at))
         context = {
             "reference": case.reference,
-            "when": local_when(starts_at),
+            "when": starts_at,
             "address": case.application.installation_address_display(),
         }
         notify(recipient=case.application.applicant, template="support.visit_booked", context=context)
@@ -458,7 +458,7 @@ def _cancel_booked_visits(case: SupportCase) -> None:
         notify(
             recipient=visit.installer,
             template="support.visit_cancelled",
-            context={"reference": case.reference, "when": local_when(visit.starts_at)},
+            context={"reference": case.reference, "when": visit.starts_at},
         )
 
 

@@ -188,3 +188,108 @@ def test_every_mainland_mobile_is_stored_as_plus_86(second, rest, prefix):
 
     assert normalize_cn_mobile(prefix + number) == "+86" + number
     assert normalize_cn_mobile(f"{number[:3]} {number[3:7]} {number[7:]}") == "+86" + number
+
+
+# --- Numbers as people type them: spaces, full-width digits, a lower-case x, dashes, +86 -------------
+
+FULL_WIDTH = str.maketrans("0123456789Xx", "０１２３４５６７８９Ｘｘ")
+# Digits of other scripts: str.isdigit() and \d accept them, int() reads them; none may be stored.
+FOREIGN_DIGITS = "٠١٢٣٤٥٦٧٨٩" + "०१२३४५६७८९" + "๐๑๒๓๔๕๖๗๘๙"
+separators = st.sampled_from([" ", "  ", "\u3000", "-", "－", " - ", "\t"])
+
+
+def spread(number: str, cuts: list[int], separator: str) -> str:
+    """The number with a separator at each cut, as it is written on a card or a form."""
+    points = sorted({c % len(number) for c in cuts} - {0})
+    parts = [number[i:j] for i, j in zip([0, *points], [*points, len(number)], strict=True)]
+    return separator.join(parts)
+
+
+@given(resident_ids(), st.lists(st.integers(1, 17), max_size=4), separators, st.booleans(), st.booleans())
+def test_a_resident_id_typed_with_spaces_full_width_digits_or_a_lower_case_x_is_stored_normalised(
+    number, cuts, separator, full_width, lower
+):
+    typed = spread(number, cuts, separator)
+    typed = typed.lower() if lower else typed
+    typed = typed.translate(FULL_WIDTH) if full_width else typed
+
+    assert normalize_id_number(f" {typed} ") == number
+
+
+@given(credit_codes(), st.lists(st.integers(1, 17), max_size=3), separators)
+def test_a_credit_code_typed_in_full_width_with_separators_is_stored_normalised(code, cuts, separator):
+    typed = full_width(spread(code.lower(), cuts, separator))
+
+    assert normalize_credit_code(typed) == code
+
+
+def full_width(text: str) -> str:
+    """ASCII letters and digits as a Chinese keyboard in full-width mode types them."""
+    return "".join(chr(ord(c) + 0xFEE0) if c.isascii() and c.isalnum() else c for c in text)
+
+
+@given(card_numbers(), st.lists(st.integers(1, 18), max_size=5), separators, st.booleans())
+def test_a_card_number_typed_with_any_spaces_or_full_width_digits_is_stored_as_ascii_digits(
+    number, cuts, separator, full_width
+):
+    typed = spread(number, cuts, separator)
+
+    assert normalize_card_number(typed.translate(FULL_WIDTH) if full_width else typed) == number
+
+
+@given(
+    st.sampled_from("3456789"),
+    st.text(alphabet=string.digits, min_size=9, max_size=9),
+    st.sampled_from(["", "+86", "+86 ", "+86-", "0086 ", "(+86) ", "86-"]),
+    st.sampled_from(["{}{}{}", "{} {} {}", "{}-{}-{}", "{}－{}－{}", "{}\u3000{}\u3000{}"]),
+    st.booleans(),
+)
+def test_a_mobile_typed_with_dashes_spaces_or_plus_86_or_in_full_width_is_stored_as_plus_86(
+    second, rest, prefix, layout, full_width
+):
+    number = f"1{second}{rest}"
+    typed = prefix + layout.format(number[:3], number[3:7], number[7:])
+
+    assert normalize_cn_mobile(typed.translate(FULL_WIDTH) if full_width else typed) == "+86" + number
+
+
+@given(st.text(alphabet=string.digits + FOREIGN_DIGITS + "０１２３４５６７８９ +-－\u3000", max_size=20))
+def test_the_mobile_validator_stores_ascii_digits_only_whatever_digits_were_typed(text):
+    try:
+        result = normalize_cn_mobile(text)
+    except ValidationError as exc:
+        assert exc.code == "invalid_mobile"
+    else:
+        assert result.startswith("+861") and len(result) == 14
+        assert result[1:].isascii() and result[1:].isdigit()
+
+
+@given(
+    st.sampled_from("3456789"),
+    st.text(alphabet=string.digits, min_size=9, max_size=9),
+    st.integers(0, 10),
+    st.sampled_from(FOREIGN_DIGITS),
+)
+def test_a_mobile_with_one_digit_of_another_script_is_refused(second, rest, position, foreign):
+    number = list(f"1{second}{rest}")
+    number[position] = foreign
+
+    with pytest.raises(ValidationError):
+        normalize_cn_mobile("".join(number))
+
+
+@given(resident_ids(), st.integers(0, 16), st.sampled_from(FOREIGN_DIGITS))
+def test_a_resident_id_with_a_digit_of_another_script_is_refused(number, position, foreign):
+    with pytest.raises(ValidationError):
+        normalize_id_number(number[:position] + foreign + number[position + 1 :])
+
+
+@given(card_numbers(), st.data())
+def test_a_card_number_with_a_digit_of_another_script_is_refused(number, data):
+    position = data.draw(st.integers(0, len(number) - 1))
+    foreign = data.draw(st.sampled_from(FOREIGN_DIGITS))
+
+    with pytest.raises(ValidationError) as refused:
+        normalize_card_number(number[:position] + foreign + number[position + 1 :])
+
+    assert refused.value.code == "card_digits"

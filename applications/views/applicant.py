@@ -4,16 +4,20 @@ Every application is fetched through `access` (someone else's is a 404, never a 
 every write goes through `applications.services`.
 """
 
+import base64
 from collections.abc import Callable
 from functools import wraps
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import formats
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
@@ -21,6 +25,7 @@ from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
 from core.errors import Conflict, InvalidState, WorkflowError
+from notifications.messages import local_time, local_when
 
 from .. import services
 from ..access import application_for_applicant, document_for_applicant
@@ -43,7 +48,14 @@ def applicant_required(view: View) -> View:
             raise Http404
         return view(request, *args, **kwargs)
 
-    return wrapped
+    @wraps(view)
+    def autosave_aware(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        # An autosave is answered in its status line: the login page there would say nothing.
+        if _is_autosave(request) and not request.user.is_authenticated:
+            return _session_ended(request)
+        return wrapped(request, *args, **kwargs)
+
+    return autosave_aware
 
 
 # --- Applications ---------------------------------------------------------------------------
@@ -123,6 +135,8 @@ def application_step(request: HttpRequest, reference: str, step: str) -> HttpRes
     else:
         form = spec.form_class(request.POST or None, instance=app)
 
+    if request.method == "POST" and _is_autosave(request) and spec.slug in AUTOSAVED_STEPS:
+        return _autosave(request, app, spec, form)
     if request.method == "POST" and form.is_valid():
         saved = _save_step(request, app, spec.slug, form)
         if saved is None:
@@ -139,6 +153,9 @@ def application_step(request: HttpRequest, reference: str, step: str) -> HttpRes
         "to_fix": set(app.changes_requested_fields),
         "to_fix_labels": [field_label(n) for n in app.changes_requested_fields if step_of_field(n) == spec.slug],
         "next_url": _next_url(app, spec.slug),
+        "autosave": spec.slug in AUTOSAVED_STEPS,
+        "draft_key": draft_key(request.user, app) if spec.slug in AUTOSAVED_STEPS else "",
+        "sensitive_fields": " ".join(SENSITIVE_FIELDS),
     }
     if spec.slug == "documents":
         context["documents"] = {doc.kind: doc for doc in documents_of(app)}
@@ -149,15 +166,82 @@ def application_step(request: HttpRequest, reference: str, step: str) -> HttpRes
     return render(request, f"applications/applicant/step_{spec.slug}.html", context, status=status)
 
 
+# Steps of fields that save as the person types. Documents are uploaded with their button (a
+# file chosen but not sent is warned of when leaving); consent is given by a deliberate tick.
+AUTOSAVED_STEPS = ("personal", "business", "settlement", "terminal")
+# Kept in the browser only sealed (encrypted with the page's draft key), never in clear.
+SENSITIVE_FIELDS = ("id_number", "mobile", "card_number")
+
+
+def _is_autosave(request: HttpRequest) -> bool:
+    return request.method == "POST" and request.POST.get("autosave") == "1"
+
+
+def draft_key(user, app: MerchantApplication) -> str:
+    """The key that seals what the applicant typed but the server has not saved yet, in their browser
+    tab (static/js/autosave.js). It is only ever in the step page, so a draft left in the browser
+    after the session ended can be read again only by logging in again as the same person."""
+    digest = salted_hmac("applications.draft-key", f"{user.pk}:{app.pk}", algorithm="sha256").digest()
+    return base64.b64encode(digest).decode()
+
+
+def _autosave(request: HttpRequest, app: MerchantApplication, spec, form) -> HttpResponse:
+    """Save what is valid of the step as typed; name the fields that are not. Answers the status line."""
+    form.is_valid()
+    invalid = [name for name in form.errors if name in form.fields]
+    valid = {name: value for name, value in form.fields_to_save().items() if name not in form.errors}
+    # Every keystroke pause posts the whole step: write only what changed (one writer at a time on SQLite).
+    # (Compared with the row: validating the form has already copied the typed values onto `app`.)
+    stored = MerchantApplication.objects.filter(pk=app.pk).values(*valid).first() or {}
+    changed = {name: value for name, value in valid.items() if stored.get(name) != value}
+    state, message = ("invalid" if valid else "not_saved") if invalid else "saved", ""
+    if changed:
+        try:
+            services.application_save_fields(application=app, by=request.user, fields=changed)
+        except WorkflowError as exc:
+            state, message = "refused", str(exc)
+    return render(
+        request,
+        "applications/applicant/_autosave_status.html",
+        {
+            "state": state,
+            "message": message,
+            "time": local_time(timezone.now()),
+            "form": form,
+            "invalid": invalid,
+            "oob": True,
+            # The menu's count of what is missing follows what was just saved.
+            "application": app,
+            "step": spec,
+            "steps": _step_nav(MerchantApplication.objects.get(pk=app.pk), spec.slug),
+        },
+    )
+
+
+def _session_ended(request: HttpRequest) -> HttpResponse:
+    """The session ended while the person typed: say so, and where to log in to come back here."""
+    back_to = request.path  # the step; never the query, which could hold nothing useful anyway
+    login = f"{reverse(settings.LOGIN_URL)}?{urlencode({'next': back_to})}"
+    return render(
+        request, "applications/applicant/_autosave_status.html", {"state": "expired", "login_url": login}, status=401
+    )
+
+
 def _save_step(request: HttpRequest, app: MerchantApplication, slug: str, form) -> bool | None:
     """Hand the cleaned step to its service. True: saved; False: re-render; None: no longer editable."""
     try:
         if slug == "documents":
-            for kind, upload in form.uploads().items():
-                try:
-                    services.document_upload(application=app, by=request.user, kind=kind, upload=upload)
-                except ValidationError as exc:
-                    form.add_error(kind, exc)
+            uploads = form.uploads()
+            try:
+                services.documents_upload(application=app, by=request.user, uploads=uploads)
+            except ValidationError as exc:
+                for kind, errors in exc.error_dict.items():
+                    form.add_error(kind, errors)
+                if len(uploads) > len(exc.error_dict):
+                    form.add_error(
+                        None,
+                        _("The files of one form are stored together: none was stored. Choose them again."),
+                    )
             return True
         if slug == "consent":
             services.application_record_consent(application=app, by=request.user)
@@ -214,7 +298,7 @@ def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
             messages.info(
                 request,
                 _("Application %(ref)s was already submitted on %(when)s. Nothing was changed by this second submit.")
-                % {"ref": app.reference, "when": formats.date_format(app.submitted_at, "DATETIME_FORMAT")},
+                % {"ref": app.reference, "when": local_when(app.submitted_at)},
             )
             return redirect("applications:status", reference=app.reference)
         messages.error(request, str(exc))

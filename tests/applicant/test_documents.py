@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from PIL import Image
 
@@ -123,15 +124,55 @@ def test_a_corrupt_image_is_refused(applicant_client, draft, snapshot):
     before.assert_unchanged()
 
 
-def test_one_refused_file_does_not_stop_the_good_ones_sent_with_it(applicant_client, draft):
+def test_the_files_of_one_form_are_stored_together_or_not_at_all(applicant_client, draft, snapshot, settings):
+    before = snapshot(draft)
+
     response = applicant_client.post(
         documents_url(draft),
         {"id_front": upload("a.png", image_bytes()), "id_back": upload("b.png", b"garbage")},
     )
 
     assert response.status_code == 400
-    assert set(response.context["form"].errors) == {"id_back"}
-    assert list(ApplicationDocument.objects.values_list("kind", flat=True)) == ["id_front"]
+    form = response.context["form"]
+    assert set(form.errors) == {"id_back", "__all__"}
+    assert "none was stored" in form.non_field_errors()[0]
+    assert not ApplicationDocument.objects.exists()
+    assert not AuditEvent.objects.filter(action="document.uploaded").exists()
+    assert stored_files(settings) == []
+    before.assert_unchanged()
+
+
+def test_a_save_failing_half_way_leaves_no_row_and_no_file(applicant_client, draft, settings, monkeypatch):
+    """The second document's row cannot be written (say the database is locked): the first one's
+    row rolls back, and its file, written before it, is removed too."""
+    from applications import services
+
+    real_audit = services.audit
+    calls = []
+
+    def audit_then_fail(**kwargs):
+        calls.append(kwargs["kind"])
+        if len(calls) == 2:
+            raise OperationalError("database is locked")
+        real_audit(**kwargs)
+
+    monkeypatch.setattr(services, "audit", audit_then_fail)
+
+    with pytest.raises(OperationalError):
+        services.documents_upload(
+            application=draft,
+            by=draft.applicant,
+            uploads={"id_front": upload("a.png", image_bytes()), "id_back": upload("b.png", image_bytes())},
+        )
+
+    assert calls == ["id_front", "id_back"]
+    assert not ApplicationDocument.objects.exists()
+    assert stored_files(settings) == []
+
+
+def stored_files(settings) -> list[str]:
+    root = settings.PRIVATE_MEDIA_ROOT
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
 def test_a_new_upload_replaces_the_earlier_document_of_its_kind(
@@ -168,3 +209,23 @@ def test_a_document_needs_a_signed_in_person(client, complete_draft):
 
     assert response.status_code == 302
     assert "/accounts/login/" in response.url
+
+
+def test_an_upload_cut_off_half_way_stores_nothing_and_shows_the_step_again(
+    applicant_client, draft, settings, snapshot
+):
+    """The connection drops in the middle of the file: the body ends without its closing boundary."""
+    before = snapshot(draft)
+    png = image_bytes()
+    head = 'Content-Disposition: form-data; name="id_front"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n'
+    body = f"--cut\r\n{head}".encode() + png[: len(png) // 2]
+
+    response = applicant_client.generic(
+        "POST", documents_url(draft), data=body, content_type="multipart/form-data; boundary=cut"
+    )
+
+    assert response.status_code == 200  # the documents step again, not a 500
+    assert "id_front" in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+    assert stored_files(settings) == []
+    before.assert_unchanged()

@@ -35,6 +35,32 @@ def test_the_personal_step_saves_the_draft_normalised_and_goes_to_the_next_step(
     assert app.status == Status.DRAFT
 
 
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９ｘ")
+
+
+def test_numbers_typed_with_spaces_full_width_digits_and_dashes_are_stored_normalised(
+    applicant_client, draft, step_data
+):
+    number = valid_id_number(5)
+    typed_id = f"{number[:6]} {number[6:14]}\u3000{number[14:]}".translate(FULL_WIDTH)
+    data = {**step_data["personal"], "id_number": typed_id, "mobile": "+86 １３８-0013-8000"}
+
+    response = applicant_client.post(step_url(draft, "personal"), data)
+
+    assert response.status_code == 302
+    app = fresh(draft)
+    assert app.id_number == number.upper()
+    assert app.mobile == "+8613800138000"
+
+    card = valid_card_number(5)
+    response = applicant_client.post(
+        step_url(draft, "settlement"),
+        {**step_data["settlement"], "card_number": " ".join(card[i : i + 4] for i in range(0, len(card), 4))},
+    )
+    assert response.status_code == 302
+    assert fresh(draft).card_number == card
+
+
 def test_a_wrong_id_number_is_refused_beside_the_field_with_everything_typed_kept(
     applicant_client, draft, step_data, snapshot
 ):

@@ -9,6 +9,7 @@ import time_machine
 from applications import reminders
 from applications.choices import Status
 from applications.services import application_save_fields
+from notifications.messages import render
 from notifications.models import Channel, Notification
 
 T0 = datetime(2026, 11, 2, 9, 0, tzinfo=ZoneInfo("Asia/Shanghai"))
@@ -114,7 +115,10 @@ def test_reviewers_are_alerted_once_of_an_application_waiting_past_its_sla(
     assert set(alerts.values_list("recipient", flat=True)) == {reviewer.pk, other_reviewer.pk}
     assert {a.context["reference"] for a in alerts} == {late.reference}
     assert on_time.reference not in reminded("review.sla_breached")
-    assert alerts.first().context["submitted"] == "2026-11-02 09:00"
+    # Kept as a moment, rendered in the reader's language and the portal's time zone (T0 is 09:00 there).
+    assert alerts.first().context["submitted"] == {"instant": "2026-11-02T01:00:00+00:00"}
+    assert "submitted on Nov. 2, 2026, 9 a.m." in render("review.sla_breached", alerts.first().context, "en")[1]
+    assert "2026年11月2日 09:00" in render("review.sla_breached", alerts.first().context, "zh-hans")[1]
 
 
 def test_a_claimed_application_past_its_sla_alerts_only_the_reviewer_holding_it(

@@ -94,7 +94,7 @@ def test_staff_get_one_digest_a_day_with_the_queue_figures(
     digests = Notification.objects.filter(template="staff.digest", channel=Channel.IN_APP)
     assert set(digests.values_list("recipient", flat=True)) == {reviewer.pk, support.pk, admin_user.pk}
     assert digests.first().context == {
-        "date": "2026-11-03",
+        "date": {"day": "2026-11-03"},
         "submitted": 2,
         "overdue": 2,
         "in_review": 1,
