@@ -43,7 +43,8 @@ def prepare(*, terminals: int, drafts: int, out: str) -> None:
 
     from applications.choices import Status
     from applications.models import MerchantApplication
-    from support.demo import carry, ensure_people
+    from demo.seed import ensure_people
+    from installations.samples import carry
     from support.services import credential_issue
     from terminals.models import Terminal, TerminalStatus
 

@@ -9,7 +9,7 @@ import time_machine
 from django.urls import reverse
 
 from applications.models import MerchantApplication
-from support.demo import valid_id_number
+from installations.samples import valid_id_number
 
 pytestmark = pytest.mark.django_db
 
