@@ -1,6 +1,10 @@
-"""Moments written into stored text (history lines, check findings, refusals): local time, to the
-minute, the same in both languages. A message keeps its moments as moments instead and words them
-when read, in the reader's language (notifications.messages.readable)."""
+"""Moments as people read them: in the portal's time zone (never the server's or UTC) and in the
+active language's format (2026年11月24日 18:42, Nov. 24, 2026, 6:42 p.m.).
+
+A message keeps its moments as moments and words them when it is read, in the reader's language
+(notifications.messages.readable); text that is stored (a history line, a refusal) is worded in
+the language of the person who acted.
+"""
 
 from datetime import datetime
 
@@ -9,7 +13,11 @@ from django.utils.formats import date_format
 
 
 def local_when(moment: datetime | None, *, missing: str = "—") -> str:
-    """A moment as message contexts and check findings carry it (stored as text, read by people)."""
     if moment is None:
         return missing
-    return date_format(timezone.localtime(moment), "Y-m-d H:i")
+    return date_format(timezone.localtime(moment, timezone.get_default_timezone()), "DATETIME_FORMAT")
+
+
+def local_time(moment: datetime) -> str:
+    """The time of day of a moment."""
+    return date_format(timezone.localtime(moment, timezone.get_default_timezone()), "TIME_FORMAT")

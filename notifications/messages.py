@@ -10,10 +10,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from core.time import local_when
 
 from .links import Subject
 from .models import Channel
@@ -227,14 +229,3 @@ def readable(value: object) -> object:
         day = parse_date(value[DAY])
         return date_format(day, "DATE_FORMAT") if day else value[DAY]
     return value
-
-
-def local_when(moment: datetime) -> str:
-    """A moment as people read it: in the portal's time zone (never the server's or UTC), in the
-    active language's format (2026年11月24日 18:42, Nov. 24, 2026, 6:42 p.m.)."""
-    return date_format(timezone.localtime(moment, timezone.get_default_timezone()), "DATETIME_FORMAT")
-
-
-def local_time(moment: datetime) -> str:
-    """The time of day of a moment, in the portal's time zone and the active language's format."""
-    return date_format(timezone.localtime(moment, timezone.get_default_timezone()), "TIME_FORMAT")

@@ -25,7 +25,7 @@ from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
 from core.errors import Conflict, InvalidState, WorkflowError
-from notifications.messages import local_time, local_when
+from core.time import local_time, local_when
 
 from .. import services
 from ..access import application_for_applicant, document_for_applicant

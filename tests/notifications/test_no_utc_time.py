@@ -15,8 +15,9 @@ from django.utils import translation
 
 from applications import reminders as application_reminders
 from applications.choices import Status
+from core.time import local_when
 from installations import reminders as installation_reminders
-from notifications.messages import TEMPLATES, local_when, render, storable
+from notifications.messages import TEMPLATES, render, storable
 from notifications.models import Notification
 
 UTC = ZoneInfo("UTC")
