@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PY := $(BIN)/python
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt requirements-dev.txt | cksum | cut -d' ' -f1)
 
-.PHONY: install check test run messages clean
+.PHONY: install check test run messages clean bench
 
 $(STAMP): requirements.txt requirements-dev.txt
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,3 +41,12 @@ messages: install
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
+
+# Speed against the floor (docs/benchmarks.md). Needs DATABASE_URL on a PostgreSQL server (the
+# bench makes databases of its own beside it), redis-server, and wrk for the figures under load.
+# SIZES: applications per database; "1000 100000" also prints the ratio of the two.
+SIZES ?= 1000 100000
+bench: install
+	@command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get install -y -q wrk >/dev/null; } || \
+		echo "wrk is not installed (apt-get install wrk): the figures under load are skipped"
+	$(PY) scripts/bench.py --sizes "$(SIZES)" $(BENCH_ARGS)

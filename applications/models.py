@@ -537,8 +537,12 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
 class ConsentRecord(models.Model):
     """An applicant's consent to the processing of sensitive personal information (PIPL art. 29)."""
 
-    application = models.ForeignKey(MerchantApplication, on_delete=models.CASCADE, related_name="consents")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="consents", verbose_name=_("application")
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
     version = models.CharField(_("version"), max_length=20)
     accepted_at = models.DateTimeField(_("accepted at"), default=timezone.now)
 
@@ -554,13 +558,17 @@ class ConsentRecord(models.Model):
 class ApplicationDocument(models.Model):
     """One uploaded document. Only a view that checks who asks ever serves the file."""
 
-    application = models.ForeignKey(MerchantApplication, on_delete=models.CASCADE, related_name="documents")
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="documents", verbose_name=_("application")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
     file = models.FileField(_("file"), upload_to=document_upload_to)
     content_type = models.CharField(_("content type"), max_length=50)
     size = models.PositiveIntegerField(_("size in bytes"))
-    sha256 = models.CharField(max_length=64, blank=True)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sha256 = models.CharField(max_length=64, blank=True, verbose_name=_("SHA-256 checksum"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
 
     class Meta:
@@ -575,8 +583,12 @@ class ApplicationDocument(models.Model):
 class ReviewNote(models.Model):
     """An internal note by staff; the applicant never sees it."""
 
-    application = models.ForeignKey(MerchantApplication, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="notes", verbose_name=_("application")
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
     text = models.TextField(_("note"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
@@ -593,9 +605,16 @@ class AuditEvent(models.Model):
     """What happened that is not a status change: an export, a document replaced, a note."""
 
     application = models.ForeignKey(
-        MerchantApplication, on_delete=models.CASCADE, null=True, blank=True, related_name="audit_events"
+        MerchantApplication,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="audit_events",
+        verbose_name=_("application"),
     )
-    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("actor")
+    )
     action = models.CharField(_("action"), max_length=60)
     detail = models.JSONField(_("detail"), default=dict, blank=True)
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)

@@ -53,7 +53,9 @@ class InstallerProfile(models.Model):
 class ServiceArea(models.Model):
     """A province, or one city of it, where an installer visits merchants."""
 
-    installer = models.ForeignKey(InstallerProfile, on_delete=models.CASCADE, related_name="areas")
+    installer = models.ForeignKey(
+        InstallerProfile, on_delete=models.CASCADE, related_name="areas", verbose_name=_("installer")
+    )
     province = models.CharField(_("province"), max_length=2, choices=Province.choices)
     city = models.CharField(_("city"), max_length=60, blank=True, help_text=_("Empty: the whole province."))
 
@@ -76,7 +78,9 @@ class AppointmentStatus(models.TextChoices):
 class InstallationAppointment(models.Model):
     """A visit of one installer to one merchant at one time."""
 
-    application = models.ForeignKey(MerchantApplication, on_delete=models.CASCADE, related_name="appointments")
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("application")
+    )
     installer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("installer")
     )
@@ -85,7 +89,9 @@ class InstallationAppointment(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
@@ -127,10 +133,14 @@ TRAINING_TOPICS = (
 class TrainingRecord(models.Model):
     """The merchant's training, confirmed by the merchant typing their name."""
 
-    application = models.OneToOneField(MerchantApplication, on_delete=models.CASCADE, related_name="training")
+    application = models.OneToOneField(
+        MerchantApplication, on_delete=models.CASCADE, related_name="training", verbose_name=_("application")
+    )
     topics = models.JSONField(_("topics covered"), default=list)
     confirmed_by_name = models.CharField(_("confirmed by (merchant's name)"), max_length=100)
-    trainer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    trainer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("trainer")
+    )
     confirmed_at = models.DateTimeField(_("confirmed at"), default=timezone.now)
 
     class Meta:

@@ -7,6 +7,7 @@ to act soon (a decision, a visit) goes by SMS too, the rest by in-app and email.
 """
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -175,12 +176,20 @@ def channels_for(template: str) -> tuple[Channel, ...]:
 
 def render(template: str, context: dict, language: str) -> tuple[str, str]:
     """Return (subject, body) in the given language."""
+    subject, body = _translated(template, language)
+    try:
+        return subject.format(**context), body.format(**context)
+    except (KeyError, IndexError, ValueError, AttributeError) as exc:
+        raise TemplateError(f"template {template!r} cannot be rendered: {exc!r}") from exc
+
+
+@lru_cache(maxsize=512)
+def _translated(template: str, language: str) -> tuple[str, str]:
+    # Switching the language costs more than the formatting: a batch of deliveries looks
+    # each kind up once per language. The catalogues are loaded at start and never change.
     try:
         message = TEMPLATES[template]
     except KeyError as exc:
         raise TemplateError(f"unknown template {template!r}") from exc
     with translation.override(language):
-        try:
-            return str(message.subject).format(**context), str(message.body).format(**context)
-        except (KeyError, IndexError, ValueError, AttributeError) as exc:
-            raise TemplateError(f"template {template!r} cannot be rendered: {exc!r}") from exc
+        return str(message.subject), str(message.body)

@@ -24,7 +24,9 @@ class Notification(models.Model):
     In-app rows are "sent" once written; the applicant's notification list reads them.
     """
 
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications", verbose_name=_("recipient")
+    )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     template = models.CharField(_("template"), max_length=80)
     context = models.JSONField(_("context"), default=dict, blank=True)
@@ -48,6 +50,11 @@ class Notification(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["status", "due_at"], name="notif_status_due"),
+            # The re-dispatch's selection (pending, oldest due first): only pending rows, a
+            # few among millions sent, so the index stays small whatever the outbox holds.
+            models.Index(fields=["due_at", "id"], name="notif_pending_due", condition=models.Q(status="pending")),
+            # The admin's default order (newest first), read backwards.
+            models.Index(fields=["created_at", "id"], name="notif_created"),
             models.Index(fields=["recipient", "channel", "read_at"], name="notif_inbox"),
         ]
         constraints = [

@@ -3,11 +3,13 @@
 import logging
 import smtplib
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMessage
+from django.core.mail import EmailMessage, get_connection
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -19,7 +21,8 @@ from core.masking import mask_mobile
 
 from .messages import TemplateError, channels_for, render
 from .models import Channel, DeliveryStatus, Notification
-from .sms import SmsRefused, send_sms
+from .sms import BaseSmsBackend, SmsMessage, SmsRefused
+from .sms import get_backend as get_sms_backend
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,9 @@ FIRST_RETRY = timedelta(seconds=30)
 LONGEST_RETRY = timedelta(minutes=10)
 # A message may reach a worker a moment before the due time its row holds (clocks differ).
 EARLY_TOLERANCE = timedelta(seconds=5)
+# Rows per delivery task: enough to spread the cost of a task and a connection, few enough
+# that a batch of slow SMTP answers stays within the task's time limit.
+DELIVERY_BATCH = 100
 
 
 def notify(
@@ -86,7 +92,7 @@ def notify(
         created = Notification.objects.bulk_create(rows)
     pending_ids = [n.pk for n in created if n.status == DeliveryStatus.PENDING]
     if pending_ids:
-        transaction.on_commit(lambda: dispatch(pending_ids))
+        dispatch_on_commit(pending_ids)
     return created
 
 
@@ -108,19 +114,69 @@ def _deliver_in_app(row: Notification, now: datetime) -> None:
         row.sent_at = now
 
 
-def dispatch(ids: list[int]) -> int:
-    """Hand rows to the broker. Returns how many were handed over; the rest stay pending."""
-    from .tasks import deliver_notification
+def dispatch(ids: list[int], *, countdown: float | None = None) -> int:
+    """Hand rows to the broker, a batch per message. Returns how many rows were handed over;
+    the rest stay pending (the periodic re-dispatch sends them)."""
+    from .tasks import deliver_notifications
 
-    for done, pk in enumerate(ids):
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        batch = ids[start : start + DELIVERY_BATCH]
         try:
-            deliver_notification.delay(pk)
+            deliver_notifications.apply_async(args=[batch], countdown=countdown)
         except Exception:
-            # Broker down: the rows stay pending and the periodic re-dispatch sends them later.
-            # Stop at the first failure so that a request does not wait once per row.
-            logger.warning("could not enqueue notifications %s; they stay pending", ids[done:], exc_info=True)
-            return done
+            # Broker down: stop at the first failure so that a request does not wait once per batch.
+            logger.warning("could not enqueue notifications %s; they stay pending", ids[start:], exc_info=True)
+            return start
     return len(ids)
+
+
+class _Batch:
+    """The pending rows one transaction wrote, to be handed to the broker once it commits."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+
+class _DispatchOnCommit:
+    def __init__(self, batch: _Batch) -> None:
+        self.batch = batch
+        self.done = False
+
+    def __call__(self) -> None:
+        self.done = True
+        ids, self.batch.ids = self.batch.ids, []
+        if ids:
+            dispatch(ids)
+
+
+def dispatch_on_commit(ids: list[int]) -> None:
+    """Hand the rows over after the commit: one publish per transaction, however many
+    notify() calls wrote rows in it (a job notifying a thousand people publishes ten
+    messages, not a thousand).
+
+    Each call adds a commit callback, but they share the transaction's batch: the first to
+    run publishes every row, the others find nothing left. A rolled-back savepoint takes its
+    callbacks away with its rows, never the batch that earlier rows of the transaction are
+    in; the ids it added there cost nothing, as delivering a row that does not exist is a no-op.
+    """
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
+        dispatch(ids)  # autocommit: the rows are already committed
+        return
+    # Whatever still waits in the connection's commit callbacks belongs to this transaction.
+    batch = (
+        next(
+            (
+                func.batch
+                for _savepoints, func, _robust in reversed(connection.run_on_commit)
+                if isinstance(func, _DispatchOnCommit) and not func.done
+            ),
+            None,
+        )
+        or _Batch()
+    )
+    batch.ids.extend(ids)
+    transaction.on_commit(_DispatchOnCommit(batch))
 
 
 def redispatch_pending(*, older_than: timedelta = timedelta(minutes=2), limit: int = 1000) -> int:
@@ -129,7 +185,7 @@ def redispatch_pending(*, older_than: timedelta = timedelta(minutes=2), limit: i
     They are rows whose message never reached the broker (Redis was down at the commit) or
     was lost with it, and retries whose message went missing. `older_than` leaves alone
     the rows whose first message is surely still on its way. A row handed over twice is
-    still sent once (see deliver), so erring towards re-sending is safe.
+    still sent once (see deliver_many), so erring towards re-sending is safe.
     """
     now = timezone.now()
     with transaction.atomic():
@@ -161,77 +217,189 @@ def retry_delay(attempts: int) -> timedelta:
     return min(LONGEST_RETRY, FIRST_RETRY * 2 ** max(0, attempts - 1))
 
 
-def deliver(*, notification_id: int) -> Notification | None:
-    """Deliver one outbox row once. Safe to run twice, even at the same time.
+@dataclass
+class DeliveryReport:
+    """What a batch did: each row it found (as it left it), and the rows to try again when."""
 
-    The row stays locked while it is sent, so a second worker given the same row skips
-    it; a row already sent or failed, or not yet due, is left alone. If the worker dies
-    mid-send, the transaction rolls back and the row is pending again, to be sent by
-    the broker's redelivery or the periodic re-dispatch.
-    """
-    now = timezone.now()
-    retry_in: float | None = None
-    with transaction.atomic():
-        row = (
-            Notification.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related("recipient")
-            .filter(pk=notification_id)
-            .first()
-        )
-        if row is None or row.status != DeliveryStatus.PENDING or row.due_at > now + EARLY_TOLERANCE:
-            return row
-        row.attempts += 1
-        try:
-            _send(row)
-        except (PermanentFailure, TemplateError) as exc:
-            row.status = DeliveryStatus.FAILED
-            row.last_error = str(exc)
-        except Exception as exc:
-            row.last_error = f"{type(exc).__name__}: {exc}"
-            if row.attempts >= MAX_ATTEMPTS:
-                row.status = DeliveryStatus.FAILED
-                row.last_error = _("Gave up after %(n)d attempts. Last error: %(error)s") % {
-                    "n": row.attempts,
-                    "error": row.last_error,
-                }
-            else:
-                delay = retry_delay(row.attempts)
-                row.due_at = now + delay
-                retry_in = delay.total_seconds()
-        else:
-            row.status = DeliveryStatus.SENT
-            row.sent_at = timezone.now()
-            row.last_error = ""
-        row.save(update_fields=["attempts", "status", "sent_at", "last_error", "due_at"])
-    if row.status == DeliveryStatus.FAILED:
-        logger.warning("notification %s failed: %s", row.pk, row.last_error)
-    if retry_in is not None:
-        raise DeliveryFailed(row.last_error, retry_in=retry_in)
+    rows: dict[int, Notification] = field(default_factory=dict)
+    retries: dict[int, float] = field(default_factory=dict)  # id -> seconds until the next try
+
+    def retry_groups(self) -> dict[float, list[int]]:
+        groups: dict[float, list[int]] = {}
+        for pk, delay in self.retries.items():
+            groups.setdefault(delay, []).append(pk)
+        return groups
+
+
+def deliver(*, notification_id: int) -> Notification | None:
+    """Deliver one outbox row once (see deliver_many). Raises DeliveryFailed when it is to be
+    tried again; returns None when the row is missing or another worker holds it."""
+    report = deliver_many(notification_ids=[notification_id])
+    row = report.rows.get(notification_id)
+    if notification_id in report.retries:
+        raise DeliveryFailed(row.last_error if row else "", retry_in=report.retries[notification_id])
     return row
 
 
-def _send(row: Notification) -> None:
+def deliver_many(*, notification_ids: Iterable[int]) -> DeliveryReport:
+    """Deliver a batch of outbox rows, each once. Safe to run twice, even at the same time.
+
+    The rows are read in one query; each is then locked (SKIP LOCKED), sent and marked in a
+    transaction of its own, so a second worker given the same row skips it, and a row
+    already sent or failed, or not yet due, is left alone. If the worker dies mid-send, only
+    the row in hand rolls back to pending (to be sent by the broker's redelivery or the
+    periodic re-dispatch): the rows before it are committed as sent. The batch shares one
+    SMTP connection and one SMS client, and each kind of message is translated once.
+    """
+    now = timezone.now()
+    report = DeliveryReport()
+    rows = Notification.objects.filter(pk__in=sorted(set(notification_ids))).select_related("recipient")
+    with _Outgoing() as outgoing:
+        for row in rows.order_by("pk"):
+            report.rows[row.pk] = row
+            if not _is_due(row, now):
+                continue  # the common duplicate: no lock, no write
+            if outgoing.down(row.channel):
+                # This batch could not reach the server: the row keeps its attempts and
+                # waits with the row that failed, instead of a timeout of its own.
+                report.retries[row.pk] = FIRST_RETRY.total_seconds()
+                continue
+            with transaction.atomic():
+                locked = (
+                    Notification.objects.select_for_update(skip_locked=True)
+                    .filter(pk=row.pk)
+                    .values_list("status", "attempts", "due_at")
+                    .first()
+                )
+                if locked is None:
+                    del report.rows[row.pk]  # another worker is sending it right now
+                    continue
+                row.status, row.attempts, row.due_at = locked
+                if not _is_due(row, now):
+                    continue
+                retry_in = _attempt(row, outgoing, now)
+                Notification.objects.filter(pk=row.pk).update(
+                    attempts=row.attempts,
+                    status=row.status,
+                    sent_at=row.sent_at,
+                    last_error=row.last_error,
+                    due_at=row.due_at,
+                )
+            if retry_in is not None:
+                report.retries[row.pk] = retry_in
+            if row.status == DeliveryStatus.FAILED:
+                logger.warning("notification %s failed: %s", row.pk, row.last_error)
+    return report
+
+
+def _is_due(row: Notification, now: datetime) -> bool:
+    return row.status == DeliveryStatus.PENDING and row.due_at <= now + EARLY_TOLERANCE
+
+
+def _attempt(row: Notification, outgoing: "_Outgoing", now: datetime) -> float | None:
+    """Send the row and record the outcome on it; returns the seconds until a retry, if any."""
+    row.attempts += 1
+    try:
+        _send(row, outgoing)
+    except (PermanentFailure, TemplateError) as exc:
+        row.status = DeliveryStatus.FAILED
+        row.last_error = str(exc)
+    except Exception as exc:
+        row.last_error = f"{type(exc).__name__}: {exc}"
+        if row.attempts >= MAX_ATTEMPTS:
+            row.status = DeliveryStatus.FAILED
+            row.last_error = _("Gave up after %(n)d attempts. Last error: %(error)s") % {
+                "n": row.attempts,
+                "error": row.last_error,
+            }
+        else:
+            delay = retry_delay(row.attempts)
+            row.due_at = now + delay
+            return delay.total_seconds()
+    else:
+        row.status = DeliveryStatus.SENT
+        row.sent_at = timezone.now()
+        row.last_error = ""
+    return None
+
+
+class _Outgoing:
+    """The channels of one batch: one SMTP connection and one SMS client for all its rows.
+
+    A channel that fails for a reason other than the server's answer (it cannot be reached,
+    it timed out) is down for the rest of the batch: each further row would wait for the
+    same timeout, and the task would outlive its time limit.
+    """
+
+    def __init__(self) -> None:
+        self._mail: BaseEmailBackend | None = None
+        self._sms: BaseSmsBackend | None = None
+        self._down: set[str] = set()
+
+    def __enter__(self) -> "_Outgoing":
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._close_mail()
+
+    def down(self, channel: str) -> bool:
+        return channel in self._down
+
+    def email(self, message: EmailMessage) -> None:
+        try:
+            if self._mail is None:
+                self._mail = get_connection()
+                self._mail.open()
+            self._mail.send_messages([message])
+        except smtplib.SMTPResponseException:
+            raise  # the server answered: the connection is still good
+        except Exception:
+            self._down.add(Channel.EMAIL)
+            self._close_mail()
+            raise
+
+    def sms(self, message: SmsMessage) -> None:
+        try:
+            if self._sms is None:
+                self._sms = get_sms_backend()
+            self._sms.send_messages([message])
+        except SmsRefused:
+            raise
+        except Exception:
+            self._down.add(Channel.SMS)
+            raise
+
+    def _close_mail(self) -> None:
+        if self._mail is not None:
+            try:
+                self._mail.close()
+            except Exception:
+                logger.debug("closing the SMTP connection failed", exc_info=True)
+            self._mail = None
+
+
+def _send(row: Notification, outgoing: _Outgoing) -> None:
     subject, body = render(row.template, row.context, row.language)
     if row.channel == Channel.EMAIL:
-        _send_email(row.recipient.email, subject, body)
+        _send_email(outgoing, row.recipient.email, subject, body)
     elif row.channel == Channel.SMS:
         try:
             mobile = normalize_cn_mobile(row.recipient.mobile)
         except ValidationError as exc:
             raise PermanentFailure(_("Invalid mobile number %s.") % mask_mobile(row.recipient.mobile)) from exc
         try:
-            send_sms(to=mobile, text=f"【POS Portal】{body}")
+            outgoing.sms(SmsMessage(to=mobile, text=f"【POS Portal】{body}"))
         except SmsRefused as exc:
             raise PermanentFailure(_("The SMS gateway refused the message: %s") % exc) from exc
 
 
-def _send_email(address: str, subject: str, body: str) -> None:
+def _send_email(outgoing: _Outgoing, address: str, subject: str, body: str) -> None:
     try:
         validate_email(address)
     except ValidationError as exc:
         raise PermanentFailure(_("Invalid email address %s.") % address) from exc
     try:
-        EmailMessage(subject, body, None, [address]).send()
+        outgoing.email(EmailMessage(subject, body, None, [address]))
     except smtplib.SMTPRecipientsRefused as exc:
         raise PermanentFailure(_("The mail server refused the recipient: %s") % _smtp_reason(exc)) from exc
     except smtplib.SMTPResponseException as exc:
@@ -265,7 +433,7 @@ def requeue(*, notification_ids: Iterable[int]) -> int:
             status=DeliveryStatus.PENDING, attempts=0, due_at=timezone.now(), last_error=""
         )
         if ids:
-            transaction.on_commit(lambda: dispatch(ids))
+            dispatch_on_commit(ids)
     return len(ids)
 
 

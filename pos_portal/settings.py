@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "django_fsm_log",
     "django_celery_beat",
     "core",
+    "regions",
     "accounts",
     "notifications",
     "applications",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "accounts.context_processors.roles",
                 "backoffice.menu.site",
+                "pos_portal.context_processors.support_contact",
             ],
         },
     },
@@ -103,6 +105,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Writers wait for each other instead of failing at once with "database is locked".
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20})
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Opening a PostgreSQL connection costs more than a whole simple page: each web and worker
+    # process keeps its connection (gunicorn's sync workers and Celery's prefork children serve
+    # one request or task at a time, so a pool would hold one connection per process all the
+    # same). Health checks replace a connection that the server or a proxy closed meanwhile.
+    # docs/deploy.md says how to count them against max_connections.
+    DATABASES["default"]["CONN_MAX_AGE"] = env.int("DB_CONN_MAX_AGE", default=600)
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 
 # --- Cache and Celery -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -264,6 +275,8 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE
 if SECURE:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_REFERRER_POLICY = "same-origin"
+# A form sent from a stale page gets the portal's own page in the reader's language.
+CSRF_FAILURE_VIEW = "pos_portal.views.csrf_failure"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # documents are shown inline in the reviewer's page
 SILENCED_SYSTEM_CHECKS = [
     "security.W019",  # SAMEORIGIN, not DENY: the review page frames the applicant's PDF documents
@@ -281,6 +294,10 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# --- Benchmarks ---------------------------------------------------------------------------
+# Serves /bench/floor/, the page `make bench` measures every page against. Off on a live site.
+BENCH_FLOOR = env.bool("BENCH_FLOOR", default=False)
+
 # --- The product ------------------------------------------------------------------------
 # Hours an application may wait for a reviewer before it breaches its service level.
 REVIEW_SLA_HOURS = env.int("REVIEW_SLA_HOURS", default=24)
@@ -289,6 +306,15 @@ ACQUIRER_INSTITUTION_CODE = env.str("ACQUIRER_INSTITUTION_CODE", default="898")
 ACQUIRER_HOST = env.str("ACQUIRER_HOST", default="127.0.0.1")
 ACQUIRER_PORT = env.int("ACQUIRER_PORT", default=5800)
 ACQUIRER_ADMIN_URL = env.str("ACQUIRER_ADMIN_URL", default="http://127.0.0.1:5801")
+
+# --- Help for people ----------------------------------------------------------------------
+# The support hotline and its hours, shown in every page's footer, on the error pages and
+# wherever a person is told someone will call. The demo's number is a placeholder: set it.
+# The hours are times (the same in every language) and days as a code that each page words in
+# the reader's language: daily, mon-fri or mon-sat (pos_portal.context_processors).
+SUPPORT_HOTLINE = env.str("SUPPORT_HOTLINE", default="400-800-8888")
+SUPPORT_HOURS = env.str("SUPPORT_HOURS", default="09:00–18:00")
+SUPPORT_DAYS = env.str("SUPPORT_DAYS", default="mon-sat")
 
 # --- Terminal support (issue 7) -------------------------------------------------------------
 # Device API (terminals.device_api; the names keep the prefix they were deployed with):

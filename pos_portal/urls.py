@@ -13,6 +13,7 @@ admin.site.site_title = "POS Portal"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", include("pos_portal.health")),
+    path("bench/floor/", views.bench_floor, name="bench_floor"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -24,6 +25,7 @@ urlpatterns = [
     path("terminals/", include("terminals.urls")),
     path("installations/", include("installations.urls")),
     path("support/", include("support.urls")),
+    path("regions/", include("regions.urls")),
     path("", include("backoffice.urls")),
     # Addresses people have bookmarked, from before the back office composed these pages.
     path("installations/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
@@ -33,3 +35,5 @@ urlpatterns = [
     # (a redirect would not do: a terminal's HTTP client need not follow one with its body).
     path("support/api/v1/reports", device_api.reports),
 ]
+
+handler500 = "pos_portal.views.server_error"

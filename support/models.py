@@ -89,9 +89,15 @@ class SupportCase(models.Model):
     """A merchant's problem with one terminal, holding the evidence gathered on the way."""
 
     reference = models.CharField(_("reference"), max_length=12, unique=True, default=new_case_reference, editable=False)
-    terminal = models.ForeignKey(Terminal, on_delete=models.PROTECT, related_name="support_cases")
-    application = models.ForeignKey(MerchantApplication, on_delete=models.PROTECT, related_name="support_cases")
-    opened_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    terminal = models.ForeignKey(
+        Terminal, on_delete=models.PROTECT, related_name="support_cases", verbose_name=_("terminal")
+    )
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.PROTECT, related_name="support_cases", verbose_name=_("application")
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("opened by")
+    )
     code = models.CharField(_("response code"), max_length=2, blank=True)
     symptom = models.CharField(_("symptom"), max_length=20, blank=True)
     checks = models.JSONField(_("automatic checks"), default=list)
@@ -124,9 +130,9 @@ class CaseAction(models.TextChoices):
 class CaseEvent(models.Model):
     """The history of a case: who did what, when."""
 
-    case = models.ForeignKey(SupportCase, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(SupportCase, on_delete=models.CASCADE, related_name="events", verbose_name=_("case"))
     action = models.CharField(_("action"), max_length=40, choices=CaseAction.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.TextField(_("note"), blank=True)
 
@@ -148,16 +154,22 @@ class VisitStatus(models.TextChoices):
 class ServiceVisit(models.Model):
     """An installer's visit to a live terminal, booked from a support case."""
 
-    case = models.ForeignKey(SupportCase, on_delete=models.PROTECT, related_name="visits")
-    application = models.ForeignKey(MerchantApplication, on_delete=models.PROTECT, related_name="service_visits")
-    terminal = models.ForeignKey(Terminal, on_delete=models.PROTECT, related_name="service_visits")
+    case = models.ForeignKey(SupportCase, on_delete=models.PROTECT, related_name="visits", verbose_name=_("case"))
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.PROTECT, related_name="service_visits", verbose_name=_("application")
+    )
+    terminal = models.ForeignKey(
+        Terminal, on_delete=models.PROTECT, related_name="service_visits", verbose_name=_("terminal")
+    )
     installer = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_visits", verbose_name=_("installer")
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
     status = models.CharField(_("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.BOOKED)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
 
     class Meta:

@@ -80,9 +80,16 @@ class TerminalConfiguration(models.Model):
     Only the key check value is kept: clear keys are never entered, stored or shown.
     """
 
-    application = models.ForeignKey(MerchantApplication, on_delete=models.CASCADE, related_name="configurations")
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="configurations", verbose_name=_("application")
+    )
     terminal = models.ForeignKey(
-        Terminal, on_delete=models.PROTECT, null=True, blank=True, related_name="configurations"
+        Terminal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="configurations",
+        verbose_name=_("terminal"),
     )
     tid = models.CharField(_("terminal ID (TID)"), max_length=8, validators=[validate_tid])
     mid = models.CharField(_("merchant ID (MID)"), max_length=15, validators=[validate_merchant_id])
@@ -92,7 +99,9 @@ class TerminalConfiguration(models.Model):
     )
     comm_mode = models.CharField(_("communication mode"), max_length=20, choices=CommMode.choices)
     key_check_value = models.CharField(_("key check value (KCV)"), max_length=6, validators=[validate_kcv])
-    configured_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    configured_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("configured by")
+    )
     configured_at = models.DateTimeField(_("configured at"), default=timezone.now)
     is_current = models.BooleanField(_("current"), default=True)
 
@@ -119,13 +128,20 @@ class SignInSource(models.TextChoices):
 class SignIn(models.Model):
     """One sign-in attempt of a terminal at the acquirer host, and its response code."""
 
-    application = models.ForeignKey(MerchantApplication, on_delete=models.CASCADE, related_name="signins")
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="signins", verbose_name=_("application")
+    )
     configuration = models.ForeignKey(
-        TerminalConfiguration, on_delete=models.SET_NULL, null=True, blank=True, related_name="signins"
+        TerminalConfiguration,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="signins",
+        verbose_name=_("configuration"),
     )
     response_code = models.CharField(_("response code"), max_length=2)
     source = models.CharField(_("source"), max_length=10, choices=SignInSource.choices)
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
 
@@ -142,13 +158,18 @@ class SignIn(models.Model):
 class TerminalEvent(models.Model):
     """One change of a terminal's state: its history, written by every service that moves it."""
 
-    terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="events")
+    terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="events", verbose_name=_("terminal"))
     from_status = models.CharField(_("from"), max_length=20, choices=TerminalStatus.choices, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=TerminalStatus.choices)
     application = models.ForeignKey(
-        MerchantApplication, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        MerchantApplication,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("application"),
     )
-    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
     note = models.CharField(_("note"), max_length=200, blank=True)
 

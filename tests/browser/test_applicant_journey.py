@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from accounts.roles import grant_admin_permissions
 from installations.samples import valid_card_number, valid_credit_code, valid_id_number
+from tests.browser.checks import check_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -53,10 +54,6 @@ def photo(folder: Path, name: str, colour: tuple[int, int, int]) -> Path:
     return path
 
 
-def fits_the_screen(page: Page) -> bool:
-    return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
-
-
 def save(page: Page, label: str) -> None:
     page.get_by_role("button", name=label).click()
     page.wait_for_load_state("domcontentloaded")
@@ -89,24 +86,28 @@ def test_a_new_merchant_signs_up_fills_every_step_uploads_submits_and_sees_the_s
     page.fill("input[name=password1]", "a-long-and-unusual-pass-42")
     page.fill("input[name=password2]", "a-long-and-unusual-pass-42")
     page.fill("input[name=mobile]", "138 0013 8000")
-    assert fits_the_screen(page)
+    check_page(page)
     page.locator("main form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/accounts/confirm-email/"))
     code = re.search(r"^\s*([A-Z0-9]{4}-?[A-Z0-9]{4})\s*$", mail.outbox[-1].body, re.MULTILINE).group(1)
+    check_page(page)
     page.fill("input[name=code]", code)
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/applications/$"))
+    check_page(page)
 
     # A new application, step by step.
     save(page, words["start"])
     page.wait_for_url(re.compile(r"/step/personal/$"))
+    check_page(page)
     page.fill("#id_legal_name", "王小明")
     page.fill("#id_id_number", valid_id_number(12))
     expect(page.locator("#id_mobile")).to_have_value("+8613800138000")  # from the sign-up
-    assert fits_the_screen(page)
+    check_page(page)
     save(page, words["save"])
 
     page.wait_for_url(re.compile(r"/step/business/$"))
+    check_page(page)
     page.check("input[name=business_type][value=sole_proprietor]")
     page.fill("#id_business_name", "小明便利店")
     page.fill("#id_credit_code", valid_credit_code(42))
@@ -118,6 +119,7 @@ def test_a_new_merchant_signs_up_fills_every_step_uploads_submits_and_sees_the_s
     save(page, words["save"])
 
     page.wait_for_url(re.compile(r"/step/settlement/$"))
+    check_page(page)
     page.fill("#id_bank_name", "中国工商银行")
     page.fill("#id_bank_branch", "北京建国路支行")
     page.fill("#id_account_holder", "王小明")
@@ -128,10 +130,11 @@ def test_a_new_merchant_signs_up_fills_every_step_uploads_submits_and_sees_the_s
     page.wait_for_url(re.compile(r"/step/documents/$"))
     for index, kind in enumerate(["id_front", "id_back", "licence", "storefront", "bank_card"]):
         page.set_input_files(f"#id_{kind}", photo(tmp_path, kind, (40 * index, 120, 200)))
-    assert fits_the_screen(page)
+    check_page(page)
     save(page, words["upload"])
 
     page.wait_for_url(re.compile(r"/step/terminal/$"))
+    check_page(page)
     page.check("input[name=terminal_model][value=countertop]")
     expect(page.locator("#id_install_at_business_address")).to_be_checked()
     expect(page.locator("#install-address")).to_be_hidden()
@@ -139,13 +142,14 @@ def test_a_new_merchant_signs_up_fills_every_step_uploads_submits_and_sees_the_s
     save(page, words["save"])
 
     page.wait_for_url(re.compile(r"/step/consent/$"))
+    check_page(page)
     page.check("#id_accept")
     save(page, words["consent"])
 
     # The summary has nothing left to fix: submit.
     page.wait_for_url(re.compile(r"/summary/$"))
     expect(page.get_by_text(words["ready"])).to_be_visible()
-    assert fits_the_screen(page)
+    check_page(page)
     page.get_by_role("button", name=words["submit"]).click()
 
     # The status page.
@@ -154,12 +158,19 @@ def test_a_new_merchant_signs_up_fills_every_step_uploads_submits_and_sees_the_s
     expect(page.get_by_role("heading", name=words["what_next"])).to_be_visible()
     expect(page.locator(".timeline li")).to_have_count(2)
     expect(page.locator("#nav-notifications .badge")).to_have_text("1")
-    assert fits_the_screen(page)
+    check_page(page)
 
     # The switcher turns the same page into the other language.
     other, status_word = words["other_language"]
+    # On a phone the switcher is in the menu: the menu button opens it and says so.
+    menu_button = page.locator("#menu-button")
+    expect(menu_button).to_have_attribute("aria-expanded", "false")
+    expect(page.locator("#language-switcher select")).to_be_hidden()
+    menu_button.click()
+    expect(menu_button).to_have_attribute("aria-expanded", "true")
     page.select_option("#language-switcher select", other)
     page.wait_for_load_state("domcontentloaded")
     expect(page.locator("html")).to_have_attribute("lang", other)
     expect(page.locator("#current-status")).to_have_text(status_word)
+    check_page(page)
     context.close()

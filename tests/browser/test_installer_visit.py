@@ -10,6 +10,7 @@ from installations.models import TRAINING_TOPICS
 from notifications.models import Notification
 from terminals.models import Terminal, TerminalStatus
 from tests import visit_fixtures
+from tests.browser.checks import check_page
 from tests.visit_fixtures import at, stock
 
 # The visit's fixtures (tests/visit_fixtures.py), offered to this module.
@@ -36,11 +37,14 @@ def test_an_installer_does_the_whole_visit_on_a_phone(
         phone_context.add_cookies([session_cookie(beijing_installer, live_server)])
         page = phone_context.new_page()
         page.goto(f"{live_server.url}/installations/tasks/")
+        check_page(page)
         page.locator("a.task", has_text=app.reference).first.click()
         expect(page.locator("h1")).to_have_text(app.business_name)
+        check_page(page)
 
         page.get_by_role("button", name="I am at the merchant: check in").click()
         expect(page.locator("#application-status")).to_have_text("Configuring")
+        check_page(page)
 
         page.get_by_label("Serial number (on the terminal's label)").fill("sn-ct-7")
         page.get_by_role("button", name="Assign this terminal").click()
@@ -60,8 +64,10 @@ def test_an_installer_does_the_whole_visit_on_a_phone(
         page.get_by_role("button", name="Save the configuration").click()
         page.get_by_role("button", name="Test the sign-in").click()
         expect(page.locator("#signin-answer")).to_have_text("00")
+        check_page(page)
         page.get_by_role("button", name="Configuration done: go to training").click()
         expect(page.locator("#application-status")).to_have_text("Training")
+        check_page(page)
 
         for _key, label in TRAINING_TOPICS:
             page.get_by_label(str(label)).check()
@@ -69,6 +75,7 @@ def test_an_installer_does_the_whole_visit_on_a_phone(
         page.get_by_role("button", name="Record the training").click()
         page.get_by_role("button", name="Complete the visit: activate the terminal").click()
         expect(page.locator("#visit-complete")).to_be_visible()
+        check_page(page)
         page.screenshot(path="/tmp/issue5_visit_phone.png", full_page=True)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360
 
@@ -79,9 +86,11 @@ def test_an_installer_does_the_whole_visit_on_a_phone(
         mine.goto(f"{live_server.url}/installations/book/{app.reference}/")
         expect(mine.locator("#terminal-status")).to_contain_text("Active")
         expect(mine.locator("#application-status")).to_have_text("Active")
+        check_page(mine)
         # ...and so does their application's status page (issue 3's), which is where they follow it.
         mine.goto(f"{live_server.url}/applications/{app.reference}/")
         expect(mine.locator("#current-status")).to_have_text("Active")
+        check_page(mine)
         applicant_context.close()
 
     app.refresh_from_db()

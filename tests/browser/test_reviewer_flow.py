@@ -16,6 +16,7 @@ from applications.choices import Status
 from applications.models import MerchantApplication
 from core.choices import Province
 from notifications.models import Notification
+from tests.browser.checks import check_page
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,6 +32,7 @@ def brighter_storefront_file(folder: Path) -> Path:
 
 def log_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/accounts/login/")
+    check_page(page)
     page.fill('input[name="login"]', email)
     page.fill('input[name="password"]', PASSWORD)
     page.locator('form button[type="submit"]').last.click()
@@ -50,6 +52,7 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     log_in(page, base, reviewer.email)
     page.get_by_role("link", name="Review queue").first.click()
     expect(page.get_by_role("link", name=elsewhere.reference)).to_be_visible()
+    check_page(page)
 
     # Filter by region: htmx replaces the results and the address keeps the filter.
     page.wait_for_function("() => window.htmx && document.readyState === 'complete'")
@@ -61,6 +64,7 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     page.get_by_role("button", name="Claim").click()
     expect(page.locator(".messages")).to_contain_text(f"You now hold application {app.reference}")
     expect(page.get_by_test_id("status")).to_have_text("In review")
+    check_page(page)
 
     # Every document is shown inline, served by the staff-only view.
     images = page.locator("figure.document img")
@@ -80,6 +84,7 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     form.get_by_label("Message to the applicant").fill("门头照片太暗，请重新拍摄。")
     form.get_by_role("button", name="Request changes").click()
     expect(page.locator(".messages")).to_contain_text("back with the applicant for changes")
+    check_page(page)
 
     # Stored for the applicant: the state, the message, the fields to fix, an in-app notice.
     app.refresh_from_db()
@@ -99,13 +104,16 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     expect(shop.locator("#current-status")).to_have_text("Changes requested")
     expect(shop.locator("#to-fix")).to_contain_text("门头照片太暗，请重新拍摄。")
     expect(shop.locator("#to-fix")).to_contain_text("Storefront photo")
+    check_page(shop)
     dark_photo = app.documents.get(kind="storefront").sha256
     shop.goto(f"{base}/applications/{app.reference}/step/documents/")
+    check_page(shop)
     shop.set_input_files("#id_storefront", brighter_storefront_file(tmp_path))
     shop.get_by_role("button", name="Upload and continue").click()
     shop.wait_for_url(re.compile(r"/step/terminal/$"))
     assert app.documents.get(kind="storefront").sha256 != dark_photo
     shop.goto(f"{base}/applications/{app.reference}/summary/")
+    check_page(shop)
     shop.get_by_role("button", name="Submit the application").click()
     expect(shop.locator("#current-status")).to_have_text("Submitted")
     app.refresh_from_db()
@@ -125,6 +133,7 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     approve.get_by_label("Message to the applicant").fill("资料齐全，欢迎！")
     approve.get_by_role("button", name="Approve").click()
     expect(page.locator(".messages")).to_contain_text(f"Application {app.reference} is approved")
+    check_page(page)
 
     app.refresh_from_db()
     assert app.status == Status.APPROVED and app.merchant_id
@@ -134,4 +143,5 @@ def test_a_reviewer_requests_changes_then_approves_the_fixed_application(
     shop.goto(f"{base}/applications/{app.reference}/")
     expect(shop.locator("#current-status")).to_have_text("Approved")
     expect(shop.get_by_text(app.merchant_id)).to_be_visible()
+    check_page(shop)
     merchant.close()

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from support.models import CaseStatus, ServiceVisit, SupportCase
 from support.selectors import installer_service_visits
+from tests.browser.checks import check_page
 from tests.support.conftest import Device, config_of, equip
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -56,10 +57,13 @@ def test_a_terminal_showing_97_becomes_a_case_then_a_visit_in_the_installers_lis
     merchant = logged_in(browser, live_server, app.applicant, viewport={"width": 360, "height": 740}, is_mobile=True)
     page = merchant.new_page()
     page.goto(f"{live_server.url}/support/terminals/")
+    check_page(page)
     page.get_by_role("link", name="My terminal shows an error").click()
     assert page.locator("#id_code").input_value() == "97"  # what the terminal last reported
+    check_page(page)
     page.get_by_role("button", name="Check my terminal").click()
     page.locator("#diagnosis").wait_for()
+    check_page(page)
     assert "无效终端" in page.content()
     findings = page.locator(".findings").inner_text()
     assert f"The terminal ID {config_of(terminal)['tid']} is not registered at the acquirer host." in findings
@@ -67,6 +71,7 @@ def test_a_terminal_showing_97_becomes_a_case_then_a_visit_in_the_installers_lis
     page.get_by_label("Anything else we should know").fill("今天早上开始显示无效终端")
     page.get_by_role("button", name="No, open a support case").click()
     page.get_by_text("is open: support has your answers and our checks").wait_for()
+    check_page(page)
     case = SupportCase.objects.get()
     assert case.code == "97" and case.answers["note"] == "今天早上开始显示无效终端"
     merchant.close()
@@ -75,13 +80,16 @@ def test_a_terminal_showing_97_becomes_a_case_then_a_visit_in_the_installers_lis
     staff = logged_in(browser, live_server, support)
     page = staff.new_page()
     page.goto(f"{live_server.url}/support/queue/")
+    check_page(page)
     page.get_by_role("link", name=case.reference).click()
     assert "is not registered at the acquirer host" in page.locator(".checks").inner_text()
+    check_page(page)
     page.locator("#id_installer").select_option(str(installer.pk))
     when = timezone.localtime(timezone.now() + timedelta(days=2)).replace(hour=10, minute=0)
     page.locator("#id_starts_at").fill(when.strftime("%Y-%m-%dT%H:%M"))
     page.get_by_role("button", name="Book the visit").click()
     page.get_by_text("Service visit booked with").wait_for()
+    check_page(page)
     assert page.locator("#case-status").inner_text() == "Service visit booked"
     staff.close()
 
@@ -89,7 +97,9 @@ def test_a_terminal_showing_97_becomes_a_case_then_a_visit_in_the_installers_lis
     field = logged_in(browser, live_server, installer, viewport={"width": 360, "height": 740}, is_mobile=True)
     page = field.new_page()
     page.goto(f"{live_server.url}/")
+    page.get_by_role("button", name="Menu").click()  # a phone: the links are in the menu
     page.get_by_role("link", name="My visits").click()
+    check_page(page)
     visit = page.locator(".service-visit")
     assert visit.count() == 1
     text = visit.inner_text()

@@ -8,6 +8,7 @@ from typing import ClassVar
 import pytest
 import time_machine
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.db import connection
 from django.utils import timezone
 
@@ -16,7 +17,7 @@ from applications.services import application_submit
 from notifications import services
 from notifications.models import Channel, DeliveryStatus, Notification
 from notifications.services import DeliveryFailed, deliver, notify
-from notifications.sms import SmsRefused
+from notifications.sms import BaseSmsBackend, SmsRefused
 from notifications.tasks import deliver_notification
 from tests.conftest import needs_postgres
 
@@ -27,13 +28,10 @@ def email_row(person, template="application.submitted", context=None) -> Notific
     return Notification.objects.get(recipient=person, channel=Channel.EMAIL)
 
 
-class RefusingBackend:
+class RefusingBackend(BaseEmailBackend):
     """An email backend standing for an SMTP server that answers with `error`."""
 
     error: Exception = smtplib.SMTPRecipientsRefused({"x@example.cn": (550, b"5.1.1 mailbox unavailable")})
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         raise self.error
@@ -102,11 +100,13 @@ def test_an_invalid_mobile_fails_the_sms_with_the_number_masked(
     assert Notification.objects.get(channel=Channel.EMAIL).status == DeliveryStatus.SENT
 
 
-def test_an_sms_refused_by_the_gateway_fails_at_once(applicant, settings, monkeypatch):
-    def refuse(*, to, text):
+class RefusingSmsGateway(BaseSmsBackend):
+    def send_messages(self, messages):
         raise SmsRefused("number blocked")
 
-    monkeypatch.setattr(services, "send_sms", refuse)
+
+def test_an_sms_refused_by_the_gateway_fails_at_once(applicant, settings):
+    settings.SMS_BACKEND = f"{__name__}.RefusingSmsGateway"
     notify(recipient=applicant, template="terminal.reinstated", context={"reference": "R"}, channels=[Channel.SMS])
     row = Notification.objects.get(channel=Channel.SMS)
     deliver(notification_id=row.pk)
@@ -186,15 +186,12 @@ def test_staff_can_send_a_failed_row_again(applicant, smtp_answers, settings, dj
     assert len(mail.outbox) == 1
 
 
-class GatedBackend:
+class GatedBackend(BaseEmailBackend):
     """Stops mid-send until released, so that a second delivery of the row arrives meanwhile."""
 
     sent: ClassVar[list[str]] = []
     sending = threading.Event()
     release = threading.Event()
-
-    def __init__(self, *args, **kwargs):
-        pass
 
     def send_messages(self, messages):
         self.sending.set()

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.core import mail
 from django.utils import timezone
 
-from notifications import tasks
+from notifications import services, tasks
 from notifications.models import Channel, DeliveryStatus, Notification
 from notifications.services import dispatch, notify, redispatch_pending
 
@@ -43,11 +43,11 @@ def test_with_the_broker_still_down_the_rows_stay_pending_for_the_next_run(appli
         rows = [pending_email(applicant, f"PA-DOWN{n}") for n in range(3)]
     calls = []
 
-    def broker_down(pk):
-        calls.append(pk)
+    def broker_down(args, countdown=None):
+        calls.append(args)
         raise ConnectionRefusedError(111, "Connection refused")
 
-    monkeypatch.setattr(tasks.deliver_notification, "delay", broker_down)
+    monkeypatch.setattr(tasks.deliver_notifications, "apply_async", broker_down)
     assert redispatch_pending() == 0
     assert len(calls) == 1  # one refusal is enough to know: no waiting once per row
     assert set(Notification.objects.filter(pk__in=[r.pk for r in rows]).values_list("status", flat=True)) == {
@@ -62,16 +62,17 @@ def test_with_the_broker_still_down_the_rows_stay_pending_for_the_next_run(appli
 
 
 def test_dispatch_reports_how_many_rows_reached_the_broker(applicant, monkeypatch):
-    rows = [pending_email(applicant, f"PA-D{n}") for n in range(3)]
+    rows = [pending_email(applicant, f"PA-D{n}") for n in range(2 * services.DELIVERY_BATCH + 3)]
     sent = []
 
-    def flaky(pk):
+    def flaky(args, countdown=None):
         if len(sent) == 2:
             raise ConnectionRefusedError(111, "Connection refused")
-        sent.append(pk)
+        sent.append(args[0])
 
-    monkeypatch.setattr(tasks.deliver_notification, "delay", flaky)
-    assert dispatch([r.pk for r in rows]) == 2
+    monkeypatch.setattr(tasks.deliver_notifications, "apply_async", flaky)
+    assert dispatch([r.pk for r in rows]) == 2 * services.DELIVERY_BATCH
+    assert [len(batch) for batch in sent] == [services.DELIVERY_BATCH] * 2
 
 
 def test_every_periodic_job_in_the_beat_schedule_is_a_task():

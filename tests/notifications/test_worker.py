@@ -17,13 +17,14 @@ from urllib.parse import quote
 
 import pytest
 from django.conf import settings as django_settings
-from django.db import connection
+from django.db import connection, transaction
 
 from accounts.roles import grant_admin_permissions
 from applications.choices import Status
 from applications.models import MerchantApplication
 from applications.services import application_submit
 from notifications.models import Channel, DeliveryStatus, Notification
+from notifications.services import notify
 from notifications.tasks import redispatch_pending_notifications
 from pos_portal.celery import app as celery_app
 
@@ -215,3 +216,32 @@ def test_a_worker_killed_mid_delivery_leaves_the_email_delivered_exactly_once(
     assert sent_log() == [f"{applicant.email}\t已收到申请 {app.reference}"]
     row = Notification.objects.get(channel=Channel.EMAIL)
     assert row.attempts == 1
+
+
+def test_a_thousand_notifications_are_delivered_by_two_workers_in_batches_each_exactly_once(
+    applicant, other_applicant, start_worker, sent_log, tmp_path
+):
+    start_worker("w1")
+    start_worker("w2")
+    people = [applicant, other_applicant]
+    with transaction.atomic():  # one job's transaction: published in ten messages at the commit
+        for n in range(1000):
+            notify(
+                recipient=people[n % 2],
+                template="application.submitted",
+                context={"reference": f"PA-MANY{n:04d}"},
+                channels=[Channel.EMAIL],
+            )
+    emails = Notification.objects.filter(channel=Channel.EMAIL)
+
+    wait_for(lambda: len(sent_log()) >= 1000, DELIVERY_TIMEOUT, "the workers to send 1,000 emails")
+    wait_for(lambda: not emails.exclude(status=DeliveryStatus.SENT).exists(), 30, "the last rows to be marked sent")
+    time.sleep(2)  # a late duplicate would show here
+    expected = [f"{people[n % 2].email}\t已收到申请 PA-MANY{n:04d}" for n in range(1000)]
+    assert sorted(sent_log()) == sorted(expected)
+    assert set(emails.values_list("attempts", flat=True)) == {1}
+    tasks_run = sum(
+        (tmp_path / f"{name}.log").read_text().count("notifications.tasks.deliver_notifications[")
+        for name in ("w1", "w2")
+    )
+    assert 0 < tasks_run <= 2 * 10  # "received" and "succeeded" lines of at most ten tasks

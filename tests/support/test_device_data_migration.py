@@ -9,7 +9,7 @@ from django.utils import timezone
 from support.models import SupportCase
 from terminals.models import DeviceCredential, DeviceEvent, RemoteCommand, TerminalHealth
 
-BEFORE = [("support", "0001_initial"), ("terminals", "0002_terminal_host_registered_at_and_more")]
+BEFORE = [("support", "0002_field_labels_translated"), ("terminals", "0003_field_labels_translated")]
 
 
 def _migrate(targets=None):  # type: ignore[no-untyped-def]

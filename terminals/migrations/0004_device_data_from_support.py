@@ -1,5 +1,5 @@
 """Terminals takes over the device data that support held, rows kept: the tables were renamed
-by support.0002_device_data_to_terminals, so the models are created in Django's state only.
+by support.0003_device_data_to_terminals, so the models are created in Django's state only.
 The content types move too, so the permissions granted on them and the admin's log keep
 pointing at the same rows.
 """
@@ -31,8 +31,8 @@ def content_types_to_support(apps, schema_editor):  # type: ignore[no-untyped-de
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('terminals', '0002_terminal_host_registered_at_and_more'),
-        ("support", "0002_device_data_to_terminals"),
+        ('terminals', '0003_field_labels_translated'),
+        ("support", "0003_device_data_to_terminals"),
         ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -1,6 +1,6 @@
 """The terminal's own device data (credentials, reports, health, remote commands) moves to
 terminals, rows kept: the tables are renamed to terminals' names here, and
-terminals.0003_device_data_from_support takes the models over in Django's state only.
+terminals.0004_device_data_from_support takes the models over in Django's state only.
 
 A remote command named its support case by a foreign key; terminals sits below support and
 names it as a subject instead (about_kind="case", about_id=<the case's id>), copied here.
@@ -23,7 +23,7 @@ def subject_to_case(apps, schema_editor):  # type: ignore[no-untyped-def]
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("support", "0001_initial"),
+        ("support", "0002_field_labels_translated"),
     ]
 
     operations = [
