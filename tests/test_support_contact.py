@@ -5,8 +5,9 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 from django.utils import translation
 
-from applications.choices import Province, Status
+from applications.choices import Status
 from applications.models import MerchantApplication
+from core.choices import Province
 from pos_portal.context_processors import support_contact
 from tests import visit_fixtures
 from tests.conftest import PASSWORD

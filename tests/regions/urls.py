@@ -5,7 +5,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template import RequestContext, Template
 from django.urls import path
 
-from applications.choices import Province
+from core.choices import Province
 from pos_portal.urls import urlpatterns as portal_urlpatterns
 from regions.forms import DistrictField, ProvinceDistrictMixin
 

@@ -4,8 +4,9 @@ import pytest
 from django.urls import reverse
 from stdnum.cn import ric
 
-from applications.choices import Province, Status
+from applications.choices import Status
 from applications.models import MerchantApplication
+from core.choices import Province
 
 
 def id_number_from(area: str) -> str:
