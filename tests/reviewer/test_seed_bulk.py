@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django_fsm_log.models import StateLog
 
-from applications.choices import Status
 from accounts.models import User
+from applications.choices import Status
 from applications.models import MerchantApplication
 from notifications.models import Notification
 from terminals.models import Terminal
