@@ -285,3 +285,10 @@ def test_a_timestamp_of_unicode_digits_is_refused_in_json_not_a_server_error(dev
     assert response.status_code == 403
     assert response.json()["error"]
     assert not DeviceEvent.objects.exists()
+
+
+def test_terminals_set_up_before_the_move_still_reach_the_api_at_its_old_address(device):
+    device.URL = "/support/api/v1/reports"
+
+    assert device.report("heartbeat").status_code == 201
+    assert DeviceEvent.objects.filter(terminal=device.terminal).count() == 1
