@@ -7,9 +7,15 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from . import checks  # noqa: F401 (registers the deployment checks of the keys)
+        from .middleware import stamp_session
         from .roles import grant_admin_permissions
 
         # Every deployment's role groups get their admin permissions after each migrate.
         post_migrate.connect(grant_admin_permissions, dispatch_uid="accounts.grant_admin_permissions")
+        # Every way in (allauth, a code, force_login in tests) goes through django.contrib.auth.login:
+        # the session's clocks start there, in the write the login makes anyway.
+        user_logged_in.connect(stamp_session, dispatch_uid="accounts.stamp_session")

@@ -1,7 +1,8 @@
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
 from .validators import validate_cn_mobile
 
 
@@ -13,17 +14,25 @@ def full_name(first_name: str, last_name: str) -> str:
     return f"{first} {last}".strip()
 
 
-class User(AbstractUser):
+class SealedUserManager(UserManager.from_queryset(SealedQuerySet)):  # type: ignore[misc]
+    pass
+
+
+class User(SealedNumbersMixin, AbstractUser):
     """A person using the portal. Roles are groups (see accounts.roles)."""
 
     email = models.EmailField(_("email address"), unique=True)
-    mobile = models.CharField(
+    mobile = EncryptedCharField(
         _("mobile"),
         max_length=20,
         blank=True,
         validators=[validate_cn_mobile],
         help_text=_("Mainland China mobile number, e.g. +86 138 0013 8000."),
+        blind_index="mobile_index",
     )
+    mobile_index = BlindIndexField(source="mobile")
+
+    objects = SealedUserManager()
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=10,
@@ -33,6 +42,7 @@ class User(AbstractUser):
 
     class Meta(AbstractUser.Meta):
         swappable = "AUTH_USER_MODEL"
+        indexes = [models.Index(fields=["mobile_index"], name="user_mobile_index")]
 
     def get_full_name(self) -> str:
         return full_name(self.first_name, self.last_name)

@@ -11,7 +11,7 @@ from core.choices import Province
 
 from .choices import BusinessType, DocumentKind, RejectionReason, ReviewCheck, Status
 from .models import APPLICANT_FIELDS, MerchantApplication
-from .selectors import AGE_CHOICES, QueueFilters, QueueTab
+from .selectors import AGE_CHOICES, QueueFilters, QueueTab, personal_number_token
 from .services import REVIEW_CHECKLIST
 
 
@@ -31,12 +31,18 @@ class QueueFilterForm(forms.Form):
     )
     age = forms.ChoiceField(label=_("Waiting"), choices=[("", _("Any time"))], required=False)
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    page = forms.IntegerField(min_value=1, required=False)
+    # A page past any real queue, not a number the database cannot OFFSET by (that was a 500).
+    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["age"].choices = [("", _("Any time")), *((a, _age_label(a)) for a in AGE_CHOICES)]
         self.fields["q"].widget.attrs["placeholder"] = _("Number, name or mobile")
+
+    def clean_q(self) -> str:
+        # A personal number becomes its token here, before it reaches a link, a log or the audit.
+        text = self.cleaned_data["q"].strip()
+        return personal_number_token(text) or text
 
     def filters(self) -> QueueFilters:
         """The filters typed, or the default queue when the input is not valid."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
+from accounts.fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
 from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
 from accounts.validators import validate_cn_mobile
@@ -143,7 +144,7 @@ def document_upload_to(instance: "ApplicationDocument", filename: str) -> str:
     return f"documents/{instance.application_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class MerchantApplication(ConcurrentTransitionMixin, models.Model):
+class MerchantApplication(SealedNumbersMixin, ConcurrentTransitionMixin, models.Model):
     """A merchant's application for a POS terminal, from draft to a live terminal.
 
     `status` is protected: only transitions change it, and only services call them.
@@ -165,8 +166,16 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
 
     # Personal
     legal_name = models.CharField(_("legal name"), max_length=100, blank=True)
-    id_number = models.CharField(_("resident ID number"), max_length=18, blank=True, validators=[validate_id_number])
-    mobile = models.CharField(_("mobile"), max_length=16, blank=True, validators=[validate_cn_mobile])
+    id_number = EncryptedCharField(
+        _("resident ID number"),
+        max_length=18,
+        blank=True,
+        validators=[validate_id_number],
+        blind_index="id_number_index",
+    )
+    mobile = EncryptedCharField(
+        _("mobile"), max_length=16, blank=True, validators=[validate_cn_mobile], blind_index="mobile_index"
+    )
 
     # Business
     business_type = models.CharField(_("business type"), max_length=20, choices=BusinessType.choices, blank=True)
@@ -184,7 +193,17 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
     bank_name = models.CharField(_("bank"), max_length=100, blank=True)
     bank_branch = models.CharField(_("branch"), max_length=120, blank=True)
     account_holder = models.CharField(_("account holder"), max_length=120, blank=True)
-    card_number = models.CharField(_("bank card number"), max_length=19, blank=True, validators=[validate_card_number])
+    card_number = EncryptedCharField(
+        _("bank card number"),
+        max_length=19,
+        blank=True,
+        validators=[validate_card_number],
+        blind_index="card_number_index",
+    )
+    # Keyed blind indexes of the three numbers (accounts.crypto): exact search and duplicates.
+    id_number_index = BlindIndexField(source="id_number")
+    mobile_index = BlindIndexField(source="mobile")
+    card_number_index = BlindIndexField(source="card_number")
 
     # Terminal and installation
     terminal_model = models.CharField(_("terminal model"), max_length=20, choices=TerminalModel.choices, blank=True)
@@ -221,6 +240,8 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
     changes_requested_fields = models.JSONField(_("fields and documents to fix"), default=list, blank=True)
     status_message = models.TextField(_("reason of the last status change"), blank=True)
 
+    objects = SealedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("merchant application")
         verbose_name_plural = _("merchant applications")
@@ -228,9 +249,9 @@ class MerchantApplication(ConcurrentTransitionMixin, models.Model):
         indexes = [
             models.Index(fields=["status", "status_changed_at"], name="app_status_age"),
             models.Index(fields=["reviewer", "status"], name="app_reviewer_status"),
-            models.Index(fields=["id_number"], name="app_id_number"),
-            models.Index(fields=["card_number"], name="app_card_number"),
-            models.Index(fields=["mobile"], name="app_mobile"),
+            models.Index(fields=["id_number_index"], name="app_id_number_index"),
+            models.Index(fields=["card_number_index"], name="app_card_number_index"),
+            models.Index(fields=["mobile_index"], name="app_mobile_index"),
             # The reviewer queue's "All" tab and the admin changelist read the oldest or the
             # newest rows first across every state: without these they sort the whole table.
             models.Index(fields=["status_changed_at", "id"], name="app_age"),

@@ -15,11 +15,13 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
+from accounts.crypto import blind_index
 from accounts.models import User
 from accounts.validators import normalize_cn_mobile
 
 from .choices import Status
 from .models import ApplicationDocument, MerchantApplication
+from .validators import normalize_card_number, normalize_id_number
 
 
 def history_for(application: MerchantApplication) -> QuerySet[StateLog]:
@@ -129,19 +131,38 @@ def review_queue(*, user: User, filters: QueueFilters) -> QuerySet[MerchantAppli
 
 
 def _search(text: str) -> Q:
-    """An application number, a mobile (any common spelling), or part of a name."""
+    """An application number, a personal number (its token), or part of a name."""
     text = text.strip()
     if _REFERENCE_RE.match(text.upper()):
         reference = text.upper()
         return Q(reference=reference if reference.startswith("PA-") else f"PA-{reference}")
-    try:
-        return Q(mobile=normalize_cn_mobile(text))
-    except ValidationError:
-        pass
+    token = text if _TOKEN_RE.match(text) else personal_number_token(text)
+    if token:
+        index = token.removeprefix("#")
+        return Q(mobile_index=index) | Q(id_number_index=index) | Q(card_number_index=index)
     return Q(legal_name__icontains=text) | Q(business_name__icontains=text)
 
 
 _REFERENCE_RE = re.compile(r"^(PA-)?[A-Z2-9]{8}$")
+_TOKEN_RE = re.compile(r"^#[0-9a-f]{64}$")
+
+
+def personal_number_token(text: str) -> str | None:
+    """A mobile, resident ID or bank card number typed in a search box, as "#" + its blind index.
+
+    Searches carry the token, never the number, in their URLs (links, the browser's history,
+    access logs) and in the export's audit row; None when the text is no such number.
+    """
+    for normalize in (normalize_cn_mobile, normalize_id_number, normalize_card_number):
+        try:
+            return "#" + blind_index(normalize(text.strip()))
+        except ValidationError:
+            continue
+    return None
+
+
+def is_number_token(text: str) -> bool:
+    return bool(_TOKEN_RE.match(text))
 
 
 @dataclass(frozen=True)

@@ -6,10 +6,13 @@ DATABASE_URL (PostgreSQL) and REDIS_URL switches to the real services.
 """
 
 import secrets
+from collections.abc import Callable
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from cryptography.fernet import Fernet
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -18,18 +21,28 @@ env = environ.Env()
 environ.Env.read_env(BASE_DIR / ".env")
 
 
-def _local_secret_key() -> str:
-    # The embedded default must survive restarts (sessions, password-reset tokens)
-    # without a secret in the repository: keep one per checkout, outside git.
-    key_file = BASE_DIR / ".secret_key"
+def _local_key(name: str, make: Callable[[], str]) -> str:
+    # The embedded default must survive restarts (sessions, password-reset tokens, encrypted
+    # numbers) without a secret in the repository: keep one per checkout, outside git.
+    key_file = BASE_DIR / name
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
+        key_file.write_text(make())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
-SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_secret_key()
+SECRET_KEY = env.str("DJANGO_SECRET_KEY", default="") or _local_key(".secret_key", lambda: secrets.token_urlsafe(50))
+# Personal numbers (resident ID, bank card, mobile) are encrypted with the first of these Fernet
+# keys; the others still decrypt until `manage.py rotate_personal_data_keys` has run. Their blind
+# index (exact search, duplicates) is an HMAC under the first BLIND_INDEX_KEYS, its own secret.
+# Production sets both in the environment (comma-separated, newest first); see docs/security.md.
+FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or [
+    _local_key(".field_encryption_key", lambda: Fernet.generate_key().decode())
+]
+BLIND_INDEX_KEYS = env.list("BLIND_INDEX_KEYS", default=[]) or [
+    _local_key(".blind_index_key", lambda: secrets.token_urlsafe(32))
+]
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
@@ -44,7 +57,9 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "allauth",
     "allauth.account",
+    "allauth.mfa",
     "django_htmx",
+    "csp",
     "django_fsm",
     "django_fsm_log",
     "django_celery_beat",
@@ -62,15 +77,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "pos_portal.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "pos_portal.middleware.RefuseNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionTimeoutMiddleware",
+    "accounts.middleware.LoginThrottleMiddleware",
+    "accounts.middleware.SteadyAnswerMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.StaffTwoFactorMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
@@ -120,7 +142,8 @@ REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # RedisCache that answers from process memory while Redis is unreachable (never a 500).
+            "BACKEND": "pos_portal.cache.FallbackRedisCache",
             "LOCATION": REDIS_URL,
         }
     }
@@ -224,7 +247,38 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupForm"
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[POS Portal] "
-# Allauth's rate limits stay on (its defaults); they count in CACHES["default"], Redis when REDIS_URL is set.
+# Allauth's rate limits stay on (its defaults) but for two: a failed sign-in is throttled by
+# accounts.throttle instead (allauth's own limit per account let a stranger lock its owner out for
+# five minutes), and a sign-in code may be asked for an account as often as its address allows
+# (the way in for an owner whose account is under attack). They count in CACHES["default"].
+ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip", "request_login_code": "20/m/ip"}
+ACCOUNT_LOGIN_BY_CODE_ENABLED = True
+# Client addresses as the trusted proxies saw them (accounts.network.client_ip): 0 when the
+# portal faces the internet itself, 1 behind the documented TLS proxy.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# Failed password sign-ins per LOGIN_THROTTLE_WINDOW seconds (accounts.throttle).
+LOGIN_THROTTLE_WINDOW = env.int("LOGIN_THROTTLE_WINDOW", default=15 * 60)
+LOGIN_FAILURES_PER_ADDRESS = env.int("LOGIN_FAILURES_PER_ADDRESS", default=20)
+LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS = env.int("LOGIN_FAILURES_PER_ACCOUNT_AND_ADDRESS", default=5)
+LOGIN_FAILURES_PER_ACCOUNT = env.int("LOGIN_FAILURES_PER_ACCOUNT", default=10)
+# Sign-up, reset and code requests answer after at least this long, known e-mail or not.
+ACCOUNT_ANSWER_FLOOR_SECONDS = env.float("ACCOUNT_ANSWER_FLOOR_SECONDS", default=1.0)
+# Staff need an authenticator app (TOTP); recovery codes for a lost phone.
+STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = "POS Portal"
+# Sessions: idle limits by role, and an absolute one whatever the activity.
+SESSION_IDLE_STAFF = env.int("SESSION_IDLE_STAFF", default=30 * 60)
+SESSION_IDLE_MERCHANT = env.int("SESSION_IDLE_MERCHANT", default=2 * 3600)
+SESSION_ABSOLUTE = env.int("SESSION_ABSOLUTE", default=12 * 3600)
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE
+# Argon2id first; older PBKDF2 hashes still verify and are upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
 
 # --- Internationalisation ---------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"
@@ -277,10 +331,40 @@ if SECURE:
 SECURE_REFERRER_POLICY = "same-origin"
 # A form sent from a stale page gets the portal's own page in the reader's language.
 CSRF_FAILURE_VIEW = "pos_portal.views.csrf_failure"
-X_FRAME_OPTIONS = "SAMEORIGIN"  # documents are shown inline in the reviewer's page
+X_FRAME_OPTIONS = "DENY"  # no page of the portal is framed, documents included
+# Cookies that only this host over HTTPS may set (no subdomain can plant a session or a CSRF token).
+if SESSION_COOKIE_SECURE:
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
+# Content-Security-Policy (django-csp): scripts only from our static files and tags carrying the
+# request's nonce, no inline script, no eval, no plugin, no framing, forms posting only to us.
+# Inline style *attributes* stay allowed (a bar's width, the admin's buttons); <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-src": [NONE],
+        "worker-src": [NONE],
+        "base-uri": [NONE],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        **({"upgrade-insecure-requests": True} if SECURE else {}),
+    },
+}
+# Browser features no page uses are switched off for every page (pos_portal.middleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), serial=(), hid=(), midi=(), display-capture=(), "
+    "interest-cohort=(), browsing-topics=()"
+)
 SILENCED_SYSTEM_CHECKS = [
-    "security.W019",  # SAMEORIGIN, not DENY: the review page frames the applicant's PDF documents
-    "security.W021",  # HSTS preload is the operator's decision for their domain, not the code's
+    "security.W021",  # HSTS preload is the operator's decision for their domain, not the code's (docs/security.md)
 ]
 
 # --- Logging: personal data never reaches a log line ------------------------------------
@@ -292,6 +376,8 @@ LOGGING = {
         "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_data"]},
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+    # pikepdf announces its logger bridge at INFO on import, in every command's output.
+    "loggers": {"pikepdf": {"level": "WARNING"}},
 }
 
 # --- Benchmarks ---------------------------------------------------------------------------
@@ -323,9 +409,6 @@ SUPPORT_DAYS = env.str("SUPPORT_DAYS", default="mon-sat")
 SUPPORT_DEVICE_RATE_LIMIT = env.int("SUPPORT_DEVICE_RATE_LIMIT", default=30)
 SUPPORT_DEVICE_CLOCK_SKEW_SECONDS = env.int("SUPPORT_DEVICE_CLOCK_SKEW_SECONDS", default=300)
 SUPPORT_DEVICE_AUTH_FAILURES_PER_ADDRESS = env.int("SUPPORT_DEVICE_AUTH_FAILURES_PER_ADDRESS", default=20)
-# Client addresses as the trusted proxies saw them (accounts.network.client_ip): 0 when the
-# portal faces the internet itself, 1 behind the documented TLS proxy.
-TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 # Terminals reporting host or gateway errors within 10 minutes that open an incident.
 SUPPORT_INCIDENT_THRESHOLD = env.int("SUPPORT_INCIDENT_THRESHOLD", default=5)
 # Seconds the diagnosis waits for the acquirer host's management API before saying "could not check".

@@ -29,6 +29,18 @@ def _fast_password_hashing():
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Staff fixtures sign in with force_login and no authenticator app; tests/security/ turns
+    # the requirement on where it is what they test. Sign-up answers need no floor either.
+    settings.STAFF_MFA_REQUIRED = False
+    settings.ACCOUNT_ANSWER_FLOOR_SECONDS = 0.0
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Login throttles and rate limits count in the cache: one test's failures are not the next one's."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 def make_person(email: str, role: str | None, **extra: object) -> User:

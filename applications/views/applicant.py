@@ -28,6 +28,7 @@ from ..choices import APPLICANT_EDITABLE_STATES, Status
 from ..forms import STEP_BY_SLUG, STEPS, ConsentForm, DocumentsForm, WithdrawForm, field_label, step_of_field
 from ..models import CONSENT_VERSION, MerchantApplication, Problem
 from ..selectors import applicant_timeline, applications_of, documents_of
+from .files import document_response
 
 View = Callable[..., HttpResponse]
 
@@ -315,12 +316,4 @@ def document_file(request: HttpRequest, reference: str, kind: str) -> FileRespon
         handle = document.file.open("rb")
     except FileNotFoundError as exc:
         raise Http404 from exc
-    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(document.content_type, "bin")
-    response = FileResponse(
-        handle,
-        content_type=document.content_type,
-        as_attachment=False,
-        filename=f"{reference}-{document.kind}.{extension}",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(handle, content_type=document.content_type, name=f"{reference}-{document.kind}")

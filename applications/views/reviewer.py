@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import User, full_name
 from accounts.roles import Role, has_role
@@ -53,11 +53,13 @@ from ..selectors import (
     Sla,
     duplicates_of,
     history_for,
+    is_number_token,
     queue_page,
     review_queue,
     sla_hours,
     sla_of,
 )
+from .files import document_response
 
 View = Callable[..., HttpResponse]
 
@@ -111,11 +113,18 @@ def _options(choices: list[tuple[str, object]], selected: str) -> str:
     )
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @reviewer_required
 def queue(request: HttpRequest) -> HttpResponse:
-    form = QueueFilterForm(request.GET)
+    """The search box is POSTed, and a number typed in it comes back as a token in the link
+    (`is_number_token`): a personal number never reaches a URL, a proxy's log or the history."""
+    form = QueueFilterForm(request.POST if request.method == "POST" else request.GET)
     filters = form.filters()
+    link = reverse("applications:review_queue") + "?" + urlencode(filters.as_dict())
+    if request.method == "POST" and not request.htmx:
+        return redirect(link)
+    if request.method == "GET" and filters.q != (request.GET.get("q") or "").strip() and is_number_token(filters.q):
+        return redirect(link)  # a number typed into the address bar leaves it at once
     page = queue_page(review_queue(user=request.user, filters=filters), page=form.page_number())
     now = timezone.now()
     statuses, provinces, types = _labels(Status.choices), _labels(Province.choices), _labels(BusinessType.choices)
@@ -152,9 +161,14 @@ def queue(request: HttpRequest) -> HttpResponse:
         "previous_link": "?" + urlencode({**query, "page": page.number - 1}),
         "next_link": "?" + urlencode({**query, "page": page.number + 1}),
         "sla_hours": sla_hours(),
+        "search_text": "" if is_number_token(filters.q) else filters.q,
+        "search_hidden": is_number_token(filters.q),
     }
     template = "applications/reviewer/_queue_results.html" if request.htmx else "applications/reviewer/queue.html"
-    return render(request, template, context)
+    response = render(request, template, context)
+    if request.method == "POST":
+        response["HX-Push-Url"] = link
+    return response
 
 
 EXPORT_COLUMNS = (
@@ -362,7 +376,7 @@ def review(request: HttpRequest, reference: str) -> HttpResponse:
 @require_GET
 @login_required
 def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
-    """One document, inline, to reviewers only (their work is to check it); anyone else gets 404.
+    """One document (images inline, PDFs as downloads: views.files), to reviewers only (their work is to check it); anyone else gets 404.
 
     Each look is recorded: the consent tells applicants only those who handle the application see them.
     """
@@ -374,15 +388,7 @@ def document(request: HttpRequest, reference: str, pk: int) -> FileResponse:
         application__reference=reference,
     )
     services.audit(application=doc.application, actor=request.user, action="document.viewed", kind=doc.kind)
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(doc.content_type, "bin")
-    response = FileResponse(
-        doc.file.open("rb"),
-        content_type=doc.content_type,
-        as_attachment=False,
-        filename=f"{reference}-{doc.kind}.{extension}",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return document_response(doc.file.open("rb"), content_type=doc.content_type, name=f"{reference}-{doc.kind}")
 
 
 # --- Decisions: the declared actions (applications/actions.py), run by core.views.act ----------------

@@ -37,19 +37,8 @@
     });
   }
 
-  // A select marked data-submit-on-change (the language switcher) sends its form when changed;
-  // without JavaScript its form shows a button instead.
-  function setUpAutoSubmit() {
-    document.querySelectorAll("select[data-submit-on-change]").forEach(function (select) {
-      select.addEventListener("change", function () {
-        if (select.form) select.form.submit();
-      });
-    });
-  }
-
   function start() {
     setUpMenu();
-    setUpAutoSubmit();
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
   else start();

@@ -3,6 +3,7 @@
 import io
 from collections.abc import Callable
 
+import pikepdf
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -101,7 +102,13 @@ def make_upload() -> Callable[..., SimpleUploadedFile]:
     return upload
 
 
-MINIMAL_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+def _one_page_pdf() -> bytes:
+    # A real one-page document: uploads are rebuilt by pikepdf, which refuses a PDF of no pages.
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+MINIMAL_PDF = _one_page_pdf()

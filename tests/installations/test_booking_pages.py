@@ -63,6 +63,7 @@ def test_within_24_hours_the_page_offers_no_change_and_says_to_call(approved, cl
     url = reverse("installations:booking", args=[approved.reference])
     client.post(url, {"action": "book", "starts_at": at(9, 9).isoformat()})
     with time_machine.travel(at(8, 12), tick=False):
+        login(client, approved.applicant)  # days later: the earlier session has timed out
         page = client.get(url).content.decode()
     assert "please call us" in page
     assert 'value="cancel"' not in page and 'name="starts_at"' not in page

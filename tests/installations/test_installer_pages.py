@@ -24,8 +24,8 @@ def test_the_task_list_shows_today_upcoming_and_done(clock, application_in, beij
     wednesday = application_in(Status.APPROVED)
     services.installation_schedule(application=wednesday, by=admin_user, starts_at=at(9, 9))
     on_site = application_in(Status.CONFIGURING)  # Tuesday 13:00, checked in early
-    login(client, beijing_installer)
     with time_machine.travel(at(8, 8), tick=False):
+        login(client, beijing_installer)  # signed in that morning: sessions time out (docs/security.md)
         page = client.get(reverse("installations:tasks")).content.decode()
     today, rest = page.split('id="upcoming"')
     upcoming_part, done_part = rest.split('id="done"')

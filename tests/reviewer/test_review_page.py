@@ -29,12 +29,13 @@ def test_it_shows_the_data_documents_history_and_checklist(reviewer_client, appl
     assert 'name="seen" value="in_review"' in body
 
 
-def test_a_pdf_is_shown_in_a_frame(reviewer_client, application_in):
+def test_a_pdf_is_offered_as_a_download_never_framed(reviewer_client, application_in):
     app = application_in(Status.IN_REVIEW)
     doc = app.documents.get(kind="storefront")
     ApplicationDocument.objects.filter(pk=doc.pk).update(content_type="application/pdf")
     body = reviewer_client.get(review_url(app)).content.decode()
-    assert f'<iframe src="{reverse("applications:review_document", args=[app.reference, doc.pk])}"' in body
+    assert f'<a href="{reverse("applications:review_document", args=[app.reference, doc.pk])}" download>' in body
+    assert "<iframe" not in body
 
 
 def test_it_finds_duplicates_by_id_number_card_or_mobile(reviewer_client, applicant, other_applicant):
