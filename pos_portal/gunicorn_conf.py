@@ -18,7 +18,7 @@ limit_request_line = 8190
 logconfig_dict = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"mask_personal_data": {"()": "accounts.masking.MaskPersonalDataFilter"}},
+    "filters": {"mask_personal_data": {"()": "core.masking.MaskPersonalDataFilter"}},
     "formatters": {"plain": {"format": "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"}},
     "handlers": {
         "error_console": {

@@ -131,7 +131,7 @@ def test_a_search_by_number_keeps_the_number_out_of_urls_and_the_audit(applicati
 def test_log_records_of_every_handler_and_gunicorn_are_masked():
     from django.conf import settings
 
-    from accounts.masking import MaskPersonalDataFilter
+    from core.masking import MaskPersonalDataFilter
     from pos_portal import gunicorn_conf
 
     assert "mask_personal_data" in settings.LOGGING["handlers"]["console"]["filters"]
@@ -148,7 +148,7 @@ def test_log_records_of_every_handler_and_gunicorn_are_masked():
 
 @pytest.mark.django_db
 def test_the_log_of_a_whole_walk_holds_no_clear_number(application_in, reviewer_client, caplog):
-    from accounts.masking import MaskPersonalDataFilter
+    from core.masking import MaskPersonalDataFilter
 
     handler_filter = MaskPersonalDataFilter()
     caplog.handler.addFilter(handler_filter)  # the filter every configured handler carries
