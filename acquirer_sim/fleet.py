@@ -24,15 +24,18 @@ No Django here: this talks HTTP to the portal like a terminal does.
 
 (`python -m acquirer_sim.fleet` works too.)
 
-`fleet.json` is written by `manage.py demo_fleet_file` (it issues the tokens):
+`fleet.json` is written by `manage.py demo_fleet_file` (it issues the tokens and hands over
+each terminal's signing secret, with which every request is signed):
 
-    {"terminals": [{"serial": "SN1", "token": "...", "tid": "10000001", "mid": "898...",
+    {"terminals": [{"serial": "SN1", "token": "...", "secret": "...", "tid": "10000001", "mid": "898...",
                     "host": "127.0.0.1", "port": 5800, "kcv": "ABC123", "scenario": "healthy"}]}
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import hmac
 import json
 import secrets
 import sys
@@ -45,7 +48,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-REPORTS_PATH = "/support/api/v1/reports"
+REPORTS_PATH = "/terminals/api/v1/reports"
 SCENARIOS = ("healthy", "drift", "silent", "host-errors", "host", "wrong-tid")
 
 
@@ -53,6 +56,7 @@ SCENARIOS = ("healthy", "drift", "silent", "host-errors", "host", "wrong-tid")
 class FleetTerminal:
     serial: str
     token: str
+    secret: str
     tid: str
     mid: str
     host: str
@@ -96,24 +100,33 @@ class Sent:
     body: dict[str, Any]
 
 
+def signature(secret: str, timestamp: str, nonce: str, body: bytes) -> str:
+    """X-Device-Signature: HMAC-SHA256 under the terminal's secret of timestamp, nonce and body."""
+    message = timestamp.encode() + b"\n" + nonce.encode() + b"\n" + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
 class DeviceApi:
-    """The portal's device API as a terminal sees it: token, timestamp, fresh nonce per request."""
+    """The portal's device API as a terminal sees it: token, timestamp, fresh nonce, signature."""
 
     def __init__(self, portal: str, *, timeout: float = 5.0, clock: Callable[[], float] = time.time) -> None:
         self.url = portal.rstrip("/") + REPORTS_PATH
         self.timeout = timeout
         self.clock = clock
 
-    def send(self, token: str, report: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    def send(self, token: str, secret: str, report: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body = json.dumps(report).encode()
+        timestamp, nonce = str(int(self.clock())), secrets.token_hex(16)
         request = urllib.request.Request(  # noqa: S310 - the portal URL is the operator's
             self.url,
-            data=json.dumps(report).encode(),
+            data=body,
             method="POST",
             headers={
                 "Authorization": f"Bearer {token}",
                 "Content-Type": "application/json",
-                "X-Device-Timestamp": str(int(self.clock())),
-                "X-Device-Nonce": secrets.token_hex(16),
+                "X-Device-Timestamp": timestamp,
+                "X-Device-Nonce": nonce,
+                "X-Device-Signature": signature(secret, timestamp, nonce, body),
             },
         )
         try:
@@ -163,7 +176,7 @@ def play_round(terminals: list[FleetTerminal], api: DeviceApi, *, iso: tuple[str
     sent: list[Sent] = []
 
     def send(terminal: FleetTerminal, kind: str, code: str = "", config: dict[str, Any] | None = None) -> None:
-        status, body = api.send(terminal.token, report(kind, code=code, config=config))
+        status, body = api.send(terminal.token, terminal.secret, report(kind, code=code, config=config))
         sent.append(Sent(terminal.serial, kind, status, body))
         for command in body.get("commands", []):
             obey(terminal, command)

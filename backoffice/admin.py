@@ -25,27 +25,28 @@ from installations.models import InstallationAppointment, InstallerProfile, Trai
 from notifications.admin import NotificationAdmin
 from notifications.models import Notification
 from support.admin import (
-    DeviceCredentialAdmin,
-    DeviceEventAdmin,
     EarlyWarningAdmin,
     IncidentAdmin,
-    RemoteCommandAdmin,
     ServiceVisitAdmin,
     SupportCaseAdmin,
-    TerminalHealthAdmin,
 )
 from support.models import (
-    DeviceCredential,
-    DeviceEvent,
     EarlyWarning,
     Incident,
-    RemoteCommand,
     ServiceVisit,
     SupportCase,
-    TerminalHealth,
 )
-from terminals.admin import ConfigurationInline, SignInAdmin, SignInInline, TerminalAdmin
-from terminals.models import SignIn, Terminal
+from terminals.admin import (
+    ConfigurationInline,
+    DeviceCredentialAdmin,
+    DeviceEventAdmin,
+    RemoteCommandAdmin,
+    SignInAdmin,
+    SignInInline,
+    TerminalAdmin,
+    TerminalHealthAdmin,
+)
+from terminals.models import DeviceCredential, DeviceEvent, RemoteCommand, SignIn, Terminal, TerminalHealth
 
 
 class MerchantApplicationAdmin(MerchantApplicationAdminBase):

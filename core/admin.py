@@ -90,3 +90,16 @@ class ActionsAdminMixin:
 
 
 __all__ = ["ActionsAdminMixin", "admin"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Rows written only by services (the device API, the case pages): the admin reads them."""
+
+    def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False

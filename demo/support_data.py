@@ -9,10 +9,9 @@ from django.utils import timezone
 
 from applications.models import MerchantApplication
 from support.checks import current_configuration, recorded_config
-from support.forms import Report
-from support.models import DeviceCredential
-from support.services import credential_issue, device_report_store
-from terminals.models import Terminal, TerminalStatus
+from terminals.forms import Report
+from terminals.models import DeviceCredential, Terminal, TerminalStatus
+from terminals.services import credential_issue, device_report_store
 
 DEMO_TERMINAL_REFERENCE = "PA-DEMACTVE"
 

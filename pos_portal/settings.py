@@ -437,9 +437,12 @@ SUPPORT_HOURS = env.str("SUPPORT_HOURS", default="09:00–18:00")
 SUPPORT_DAYS = env.str("SUPPORT_DAYS", default="mon-sat")
 
 # --- Terminal support (issue 7) -------------------------------------------------------------
-# Device API: reports a terminal may send per minute; how far its request clock may be off.
+# Device API (terminals.device_api; the names keep the prefix they were deployed with):
+# reports a terminal may send per minute; how far its request clock may be off; requests
+# with a bad token one client address may send per minute before it is refused unread.
 SUPPORT_DEVICE_RATE_LIMIT = env.int("SUPPORT_DEVICE_RATE_LIMIT", default=30)
 SUPPORT_DEVICE_CLOCK_SKEW_SECONDS = env.int("SUPPORT_DEVICE_CLOCK_SKEW_SECONDS", default=300)
+SUPPORT_DEVICE_AUTH_FAILURES_PER_ADDRESS = env.int("SUPPORT_DEVICE_AUTH_FAILURES_PER_ADDRESS", default=20)
 # Terminals reporting host or gateway errors within 10 minutes that open an incident.
 SUPPORT_INCIDENT_THRESHOLD = env.int("SUPPORT_INCIDENT_THRESHOLD", default=5)
 # Seconds the diagnosis waits for the acquirer host's management API before saying "could not check".

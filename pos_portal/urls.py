@@ -3,6 +3,8 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from terminals import device_api
+
 from . import views
 
 admin.site.site_header = "POS Portal"
@@ -31,6 +33,9 @@ urlpatterns = [
     path("installations/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
     path("support/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
     path("support/visits/", RedirectView.as_view(pattern_name="backoffice:visits")),
+    # Terminals in the field post to the device API's address from before it moved to terminals
+    # (a redirect would not do: a terminal's HTTP client need not follow one with its body).
+    path("support/api/v1/reports", device_api.reports),
 ]
 
 handler500 = "pos_portal.views.server_error"

@@ -45,7 +45,7 @@ def prepare(*, terminals: int, drafts: int, out: str) -> None:
     from applications.models import MerchantApplication
     from demo.seed import ensure_people
     from installations.samples import carry
-    from support.services import credential_issue
+    from terminals.services import credential_issue
     from terminals.models import Terminal, TerminalStatus
 
     people = ensure_people()
@@ -80,7 +80,7 @@ def counts(*, out: str) -> None:
     from django.conf import settings
 
     from applications.models import ApplicationDocument, AuditEvent
-    from support.models import DeviceEvent
+    from terminals.models import DeviceEvent
 
     root = Path(settings.PRIVATE_MEDIA_ROOT)
     files = sorted(str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()) if root.exists() else []

@@ -15,11 +15,11 @@ from django.utils.translation import gettext as _
 from applications.choices import Status
 from core.time import local_when
 from terminals import host
-from terminals.models import Terminal, TerminalConfiguration, TerminalStatus
+from terminals.models import Terminal, TerminalConfiguration, TerminalHealth, TerminalStatus
 from terminals.selectors import current_configuration as application_configuration
 
 from .catalogue import CUSTOMER_SIDES, HOST_SIDE_CODES, Side, entry
-from .models import Incident, TerminalHealth
+from .models import Incident
 
 logger = logging.getLogger(__name__)
 

@@ -9,17 +9,15 @@ from django.utils import timezone
 
 from accounts.models import User
 from installations.selectors import TaskList, local_day_start, task_list
-from terminals.models import Terminal, TerminalStatus
+from terminals.models import DeviceEvent, Terminal, TerminalHealth, TerminalStatus
 
 from .models import (
     OPEN_CASE_STATUSES,
     CaseStatus,
-    DeviceEvent,
     EarlyWarning,
     Incident,
     ServiceVisit,
     SupportCase,
-    TerminalHealth,
     VisitStatus,
 )
 

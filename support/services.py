@@ -1,12 +1,10 @@
-"""Writes of the support context: device credentials and reports, incidents, early
-warnings, support cases and what support does about them.
+"""Writes of the support context: incidents, early warnings, support cases and what
+support does about them (remote commands go through terminals' command queue).
 
 Every function is keyword-only, runs in one transaction, locks what it changes and
 writes its outbox rows in that same transaction.
 """
 
-import hashlib
-import secrets
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -22,137 +20,54 @@ from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from core.time import local_when
 from installations.models import AppointmentStatus, InstallationAppointment
 from notifications.services import notify
-from terminals.models import Terminal, TerminalConfiguration, TerminalStatus
+from terminals.models import CommandKind, DeviceEvent, RemoteCommand, Terminal, TerminalConfiguration, TerminalStatus
+from terminals.reports import on_report_stored
+from terminals.services import command_enqueue, commands_withdraw
 
 from .catalogue import HOST_SIDE_CODES, SYMPTOMS, entry
 from .checks import CheckResult, config_differences, current_configuration, recorded_config, run_checks
-from .forms import Report
+from .messages import CASE
 from .models import (
     OPEN_CASE_STATUSES,
     CaseAction,
     CaseEvent,
     CaseStatus,
-    CommandKind,
-    DeviceCredential,
-    DeviceEvent,
     EarlyWarning,
-    EventKind,
     Incident,
-    RemoteCommand,
     ServiceVisit,
     SupportCase,
-    TerminalHealth,
     VisitStatus,
     WarningKind,
 )
 
+# A case as the subject of a terminal's remote command: the kind its messages name it by.
+CASE_SUBJECT = CASE.kind
 VISIT_LENGTH = timedelta(hours=2)
 INCIDENT_WINDOW = timedelta(minutes=10)
 NO_HEARTBEAT_AFTER = timedelta(hours=24)
 IDLE_AFTER = timedelta(days=30)
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _support_staff() -> list[User]:
     return list(User.objects.filter(groups__name=Role.SUPPORT, is_active=True).distinct())
 
 
-# --- Device credentials ----------------------------------------------------------------------
+# --- What a report starts --------------------------------------------------------------------
 
 
-def credential_issue(*, terminal: Terminal, by: User | None) -> tuple[DeviceCredential, str]:
-    """A new token for the terminal, replacing any earlier one. The token is returned once, never stored."""
-    if by is not None and not (by.is_superuser or has_role(by, Role.SUPPORT, Role.INSTALLER)):
-        raise RoleRefused(_("Only support staff, an installer or an administrator can issue a terminal token."))
-    token = secrets.token_urlsafe(32)
-    with transaction.atomic():
-        Terminal.objects.select_for_update().get(pk=terminal.pk)
-        credential, _created = DeviceCredential.objects.update_or_create(
-            terminal=terminal,
-            defaults={
-                "token_hash": hash_token(token),
-                "token_hint": token[-4:],
-                "issued_by": by,
-                "issued_at": timezone.now(),
-                "revoked_at": None,
-            },
-        )
-    return credential, token
+def report_received(event: DeviceEvent) -> None:
+    """Registered with terminals.reports: a host or gateway error may be the start of an incident."""
+    if event.response_code in HOST_SIDE_CODES:
+        _scan_incidents_soon()
 
 
-def credential_revoke(*, terminal: Terminal, by: User) -> None:
-    if not (by.is_superuser or has_role(by, Role.SUPPORT)):
-        raise RoleRefused(_("Only support staff or an administrator can revoke a terminal token."))
-    with transaction.atomic():
-        DeviceCredential.objects.filter(terminal=terminal, revoked_at__isnull=True).update(revoked_at=timezone.now())
-
-
-# --- Device reports --------------------------------------------------------------------------
-
-
-def device_report_store(*, terminal: Terminal, report: Report) -> tuple[DeviceEvent, bool, list[RemoteCommand]]:
-    """Store one report once, update the terminal's health, hand over pending commands.
-
-    Returns (event, created, commands). A report whose event id was seen before changes
-    nothing and returns the stored event: terminals retry when an answer is lost.
-    """
-    with transaction.atomic():
-        health, _created = TerminalHealth.objects.get_or_create(terminal=terminal)
-        health = TerminalHealth.objects.select_for_update().get(pk=health.pk)
-        existing = DeviceEvent.objects.filter(terminal=terminal, event_id=report.event_id).first()
-        if existing is not None:
-            return existing, False, []
-        try:
-            with transaction.atomic():
-                event = DeviceEvent.objects.create(
-                    terminal=terminal,
-                    event_id=report.event_id,
-                    kind=report.kind,
-                    occurred_at=report.at,
-                    response_code=report.response_code,
-                    config=report.config,
-                    software_version=report.software_version,
-                )
-        except IntegrityError:
-            # The same report on two connections at once: the other one stored it.
-            return DeviceEvent.objects.get(terminal=terminal, event_id=report.event_id), False, []
-        _apply_to_health(health, report)
-        commands = list(RemoteCommand.objects.select_for_update().filter(terminal=terminal, delivered_at__isnull=True))
-        if commands:
-            RemoteCommand.objects.filter(pk__in=[c.pk for c in commands]).update(delivered_at=timezone.now())
-        if report.response_code in HOST_SIDE_CODES:
-            transaction.on_commit(_scan_incidents_soon)
-        return event, True, commands
-
-
-def _later(current: datetime | None, new: datetime) -> bool:
-    # Reports can arrive out of order (a terminal flushing its queue): keep the newest.
-    return current is None or new >= current
-
-
-def _apply_to_health(health: TerminalHealth, report: Report) -> None:
-    if report.kind == EventKind.HEARTBEAT and _later(health.last_heartbeat_at, report.at):
-        health.last_heartbeat_at = report.at
-        if report.config:
-            health.reported_config = report.config
-        if report.software_version:
-            health.software_version = report.software_version
-    if report.kind == EventKind.SIGNIN and _later(health.last_signin_at, report.at):
-        health.last_signin_at = report.at
-        health.last_signin_code = report.response_code
-    if report.kind == EventKind.TRANSACTION and _later(health.last_transaction_at, report.at):
-        health.last_transaction_at = report.at
-    if report.response_code and _later(health.last_code_at, report.at):
-        health.last_code = report.response_code
-        health.last_code_at = report.at
-    health.save()
+def register_report_handlers() -> None:
+    """At start-up: what a new device report starts here (terminals, below, cannot call up)."""
+    on_report_stored(report_received)
 
 
 def _scan_incidents_soon() -> None:
-    from .tasks import scan_incidents
+    from .tasks import scan_incidents  # tasks imports this module: same app, no layer crossed
 
     try:
         scan_incidents.delay()
@@ -352,7 +267,9 @@ def _locked_case(case: SupportCase, by: User) -> SupportCase:
 
 
 def _command(case: SupportCase, by: User, kind: str, payload: dict) -> RemoteCommand:
-    command = RemoteCommand.objects.create(terminal=case.terminal, case=case, kind=kind, payload=payload, created_by=by)
+    command = command_enqueue(
+        terminal=case.terminal, kind=kind, payload=payload, by=by, about_kind=CASE_SUBJECT, about_id=case.pk
+    )
     case.status = CaseStatus.REMOTE_ACTION
     case.save(update_fields=["status", "updated_at"])
     _event(case, kind, by)
@@ -475,7 +392,7 @@ def case_resolve(*, case: SupportCase, by: User, resolution: str) -> SupportCase
         _event(case, CaseAction.RESOLVED, by, resolution)
         # Resolved remotely: nobody drives out, and the terminal gets no order still waiting for it.
         _cancel_booked_visits(case)
-        RemoteCommand.objects.filter(case=case, delivered_at__isnull=True).delete()
+        commands_withdraw(about_kind=CASE_SUBJECT, about_id=case.pk)
         notify(
             recipient=case.application.applicant,
             template="support.case_resolved",

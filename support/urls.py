@@ -1,10 +1,9 @@
 from django.urls import path
 
-from .views import device, installer, merchant, staff
+from .views import installer, merchant, staff
 
 app_name = "support"
 urlpatterns = [
-    path("api/v1/reports", device.reports, name="device_reports"),
     path("terminals/", merchant.my_terminals, name="my_terminals"),
     path("terminals/<str:serial_number>/problem/", merchant.terminal_problem, name="terminal_problem"),
     path("terminals/<str:serial_number>/cases/", merchant.case_new, name="case_new"),

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from accounts.admin_mixins import KeepsHistoryAdmin
+from core.admin import ReadOnlyAdmin
 
 from .models import SignIn, Terminal, TerminalConfiguration, TerminalEvent
 
@@ -77,3 +78,29 @@ class SignInAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False
+
+
+class DeviceCredentialAdmin(ReadOnlyAdmin):
+    list_display = ("terminal", "token_hint", "issued_at", "revoked_at")
+    exclude = ("token_hash",)
+
+
+class DeviceEventAdmin(ReadOnlyAdmin):
+    list_display = ("terminal", "kind", "response_code", "occurred_at", "received_at")
+    list_filter = ("kind", "response_code")
+    search_fields = ("terminal__serial_number", "event_id")
+
+
+class TerminalHealthAdmin(ReadOnlyAdmin):
+    list_display = (
+        "terminal",
+        "last_heartbeat_at",
+        "last_signin_at",
+        "last_signin_code",
+        "last_code",
+        "last_transaction_at",
+    )
+
+
+class RemoteCommandAdmin(ReadOnlyAdmin):
+    list_display = ("terminal", "kind", "about_kind", "about_id", "created_at", "delivered_at")

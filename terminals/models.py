@@ -180,3 +180,113 @@ class TerminalEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.terminal_id}: {self.from_status or '-'} → {self.to_status}"
+
+
+# --- What a live terminal reports, and what waits for it ------------------------------------
+
+
+class DeviceCredential(models.Model):
+    """The token a terminal authenticates with. The token itself is shown once, at issue."""
+
+    terminal = models.OneToOneField(Terminal, on_delete=models.CASCADE, related_name="device_credential")
+    token_hash = models.CharField(_("token hash (SHA-256)"), max_length=64, unique=True)
+    token_hint = models.CharField(_("last characters of the token"), max_length=4)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("device credential")
+        verbose_name_plural = _("device credentials")
+
+    def __str__(self) -> str:
+        return f"{self.terminal.serial_number} …{self.token_hint}"
+
+
+class EventKind(models.TextChoices):
+    HEARTBEAT = "heartbeat", _("Heartbeat")
+    SIGNIN = "signin", _("Sign-in")
+    TRANSACTION = "transaction", _("Transaction result")
+
+
+class DeviceEvent(models.Model):
+    """One report from a terminal. (terminal, event_id) is unique: a retried report stores once."""
+
+    terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="device_events")
+    event_id = models.CharField(_("event ID (from the terminal)"), max_length=64)
+    kind = models.CharField(_("kind"), max_length=12, choices=EventKind.choices)
+    occurred_at = models.DateTimeField(_("at (terminal's clock)"))
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    response_code = models.CharField(_("response code"), max_length=2, blank=True)
+    config = models.JSONField(_("configuration reported"), default=dict, blank=True)
+    software_version = models.CharField(_("software version"), max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = _("device report")
+        verbose_name_plural = _("device reports")
+        ordering = ["-received_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["terminal", "event_id"], name="device_event_once")]
+        indexes = [
+            models.Index(fields=["response_code", "received_at"], name="device_event_code_time"),
+            models.Index(fields=["terminal", "kind", "received_at"], name="device_event_terminal_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.terminal_id} {self.kind} {self.response_code}"
+
+
+class TerminalHealth(models.Model):
+    """The latest known state of one terminal, updated with each report it sends."""
+
+    terminal = models.OneToOneField(Terminal, on_delete=models.CASCADE, related_name="health")
+    last_heartbeat_at = models.DateTimeField(_("last heartbeat"), null=True, blank=True)
+    last_signin_at = models.DateTimeField(_("last sign-in"), null=True, blank=True)
+    last_signin_code = models.CharField(_("last sign-in answer"), max_length=2, blank=True)
+    last_transaction_at = models.DateTimeField(_("last transaction"), null=True, blank=True)
+    last_code = models.CharField(_("last response code shown"), max_length=2, blank=True)
+    last_code_at = models.DateTimeField(_("last response code at"), null=True, blank=True)
+    reported_config = models.JSONField(_("configuration last reported"), default=dict, blank=True)
+    software_version = models.CharField(_("software version"), max_length=40, blank=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("terminal health")
+        verbose_name_plural = _("terminal health")
+
+    def __str__(self) -> str:
+        return str(self.terminal_id)
+
+    @property
+    def last_contact_at(self):  # type: ignore[no-untyped-def]
+        moments = [m for m in (self.last_heartbeat_at, self.last_signin_at, self.last_code_at) if m]
+        return max(moments) if moments else None
+
+
+class CommandKind(models.TextChoices):
+    RESEND_CONFIGURATION = "resend_configuration", _("Re-send the configuration")
+    SIGN_IN = "sign_in", _("Ask for a new sign-in")
+
+
+class RemoteCommand(models.Model):
+    """An order for a terminal, handed over in the answer to its next report."""
+
+    terminal = models.ForeignKey(Terminal, on_delete=models.CASCADE, related_name="remote_commands")
+    # Why it was sent, named as the link registry names subjects (kind + id, e.g. a support
+    # case): terminals sits below the contexts that order commands and holds no key to them.
+    about_kind = models.CharField(_("about (kind)"), max_length=20, blank=True)
+    about_id = models.PositiveIntegerField(_("about (id)"), null=True, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=CommandKind.choices)
+    payload = models.JSONField(_("payload"), default=dict, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    delivered_at = models.DateTimeField(_("delivered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("remote command")
+        verbose_name_plural = _("remote commands")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.terminal_id} {self.kind}"

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from applications.models import MerchantApplication
 
-from .models import SignIn, Terminal, TerminalConfiguration, TerminalEvent, TerminalStatus
+from .models import RemoteCommand, SignIn, Terminal, TerminalConfiguration, TerminalEvent, TerminalStatus
 
 
 def latest_signin_code(application: MerchantApplication) -> str:
@@ -72,3 +72,8 @@ def inventory_counts() -> dict[str, int]:
 
 def history_of(terminal: Terminal) -> list[TerminalEvent]:
     return list(terminal.events.select_related("by", "application").order_by("at", "pk"))
+
+
+def commands_about(*, about_kind: str, about_id: int) -> QuerySet[RemoteCommand]:
+    """The remote commands sent about one subject (e.g. a support case), oldest first."""
+    return RemoteCommand.objects.filter(about_kind=about_kind, about_id=about_id).order_by("created_at", "pk")

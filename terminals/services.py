@@ -1,19 +1,25 @@
-"""Writes of the terminals context: inventory, assignment, configuration and sign-ins.
+"""Writes of the terminals context: inventory, assignment, configuration, sign-ins, and what
+a live terminal reports (its credential, reports, health and the commands waiting for it).
 
 Every change of a terminal's state goes through `_move`, which writes its history row.
 Refusals name the field and what is expected; nothing is written half-way.
 """
 
 import csv
+import hashlib
 import io
 import ipaddress
 import logging
 import re
+import secrets
 from dataclasses import dataclass
+from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -25,7 +31,23 @@ from core.choices import TerminalModel
 from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 
 from . import host as acquirer
-from .models import CommMode, SignIn, SignInSource, Terminal, TerminalConfiguration, TerminalEvent, TerminalStatus
+from . import reports
+from .forms import Report
+from .models import (
+    CommandKind,
+    CommMode,
+    DeviceCredential,
+    DeviceEvent,
+    EventKind,
+    RemoteCommand,
+    SignIn,
+    SignInSource,
+    Terminal,
+    TerminalConfiguration,
+    TerminalEvent,
+    TerminalHealth,
+    TerminalStatus,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -497,3 +519,128 @@ def terminal_activate(*, application: MerchantApplication, by: User) -> Terminal
     if terminal is not None and terminal.status != TerminalStatus.ACTIVE:
         _move(terminal, TerminalStatus.ACTIVE, by=by, application=application, note=_("Merchant trained"))
     return terminal
+
+
+# --- Device credentials, reports and remote commands --------------------------------------
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def signing_secret(credential: DeviceCredential, *, key: str | None = None) -> str:
+    """The key a terminal signs its requests with (HMAC-SHA256), handed over with its token.
+
+    Derived from the token's hash and the site's secret rather than stored: a copy of the
+    database alone neither authenticates (no token) nor signs (no key), and a new token
+    brings a new key. It never travels in a request, unlike the bearer token.
+    """
+    return salted_hmac(
+        "terminals.device-signing", credential.token_hash, secret=key or settings.SECRET_KEY, algorithm="sha256"
+    ).hexdigest()
+
+
+def credential_issue(*, terminal: Terminal, by: User | None) -> tuple[DeviceCredential, str]:
+    """A new token for the terminal, replacing any earlier one. The token is returned once, never stored;
+    `signing_secret(credential)` is the key that goes to the terminal with it."""
+    if by is not None and not (by.is_superuser or has_role(by, Role.SUPPORT, Role.INSTALLER)):
+        raise RoleRefused(_("Only support staff, an installer or an administrator can issue a terminal token."))
+    token = secrets.token_urlsafe(32)
+    with transaction.atomic():
+        Terminal.objects.select_for_update().get(pk=terminal.pk)
+        credential, _created = DeviceCredential.objects.update_or_create(
+            terminal=terminal,
+            defaults={
+                "token_hash": hash_token(token),
+                "token_hint": token[-4:],
+                "issued_by": by,
+                "issued_at": timezone.now(),
+                "revoked_at": None,
+            },
+        )
+    return credential, token
+
+
+def credential_revoke(*, terminal: Terminal, by: User) -> None:
+    if not (by.is_superuser or has_role(by, Role.SUPPORT)):
+        raise RoleRefused(_("Only support staff or an administrator can revoke a terminal token."))
+    with transaction.atomic():
+        DeviceCredential.objects.filter(terminal=terminal, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def device_report_store(*, terminal: Terminal, report: Report) -> tuple[DeviceEvent, bool, list[RemoteCommand]]:
+    """Store one report once, update the terminal's health, hand over pending commands.
+
+    Returns (event, created, commands). A report whose event id was seen before changes
+    nothing and returns the stored event: terminals retry when an answer is lost. The
+    contexts above learn of a new report through `terminals.reports` after the commit.
+    """
+    with transaction.atomic():
+        health, _created = TerminalHealth.objects.get_or_create(terminal=terminal)
+        health = TerminalHealth.objects.select_for_update().get(pk=health.pk)
+        existing = DeviceEvent.objects.filter(terminal=terminal, event_id=report.event_id).first()
+        if existing is not None:
+            return existing, False, []
+        try:
+            with transaction.atomic():
+                event = DeviceEvent.objects.create(
+                    terminal=terminal,
+                    event_id=report.event_id,
+                    kind=report.kind,
+                    occurred_at=report.at,
+                    response_code=report.response_code,
+                    config=report.config,
+                    software_version=report.software_version,
+                )
+        except IntegrityError:
+            # The same report on two connections at once: the other one stored it.
+            return DeviceEvent.objects.get(terminal=terminal, event_id=report.event_id), False, []
+        _apply_to_health(health, report)
+        commands = list(RemoteCommand.objects.select_for_update().filter(terminal=terminal, delivered_at__isnull=True))
+        if commands:
+            RemoteCommand.objects.filter(pk__in=[c.pk for c in commands]).update(delivered_at=timezone.now())
+        reports.stored(event)
+        return event, True, commands
+
+
+def _later(current: datetime | None, new: datetime) -> bool:
+    # Reports can arrive out of order (a terminal flushing its queue): keep the newest.
+    return current is None or new >= current
+
+
+def _apply_to_health(health: TerminalHealth, report: Report) -> None:
+    if report.kind == EventKind.HEARTBEAT and _later(health.last_heartbeat_at, report.at):
+        health.last_heartbeat_at = report.at
+        if report.config:
+            health.reported_config = report.config
+        if report.software_version:
+            health.software_version = report.software_version
+    if report.kind == EventKind.SIGNIN and _later(health.last_signin_at, report.at):
+        health.last_signin_at = report.at
+        health.last_signin_code = report.response_code
+    if report.kind == EventKind.TRANSACTION and _later(health.last_transaction_at, report.at):
+        health.last_transaction_at = report.at
+    if report.response_code and _later(health.last_code_at, report.at):
+        health.last_code = report.response_code
+        health.last_code_at = report.at
+    health.save()
+
+
+def command_enqueue(
+    *, terminal: Terminal, kind: CommandKind, payload: dict, by: User, about_kind: str = "", about_id: int | None = None
+) -> RemoteCommand:
+    """An order the terminal collects with its next report. The caller says what it is about
+    (e.g. a support case) and decides who may order it; it runs in the caller's transaction."""
+    with transaction.atomic():
+        return RemoteCommand.objects.create(
+            terminal=terminal, kind=kind, payload=payload, created_by=by, about_kind=about_kind, about_id=about_id
+        )
+
+
+def commands_withdraw(*, about_kind: str, about_id: int) -> int:
+    """Drop the orders about this subject that no terminal has collected yet; returns how many."""
+    with transaction.atomic():
+        deleted, _per_model = RemoteCommand.objects.filter(
+            about_kind=about_kind, about_id=about_id, delivered_at__isnull=True
+        ).delete()
+    return deleted

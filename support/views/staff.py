@@ -10,12 +10,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from core.actions import Action
 from core.views import act
+from terminals.selectors import commands_about
 
 from ..access import case_for_support, require_support
 from ..catalogue import SYMPTOMS, entry
 from ..forms import ResolveForm, VisitForm
 from ..models import SupportCase
 from ..selectors import case_queue, open_incident, open_warnings
+from ..services import CASE_SUBJECT
 
 
 @login_required
@@ -42,7 +44,7 @@ def _render_case(request: HttpRequest, case, visit_form=None, resolve_form=None,
             "entry": entry(case.code),
             "symptom_item": SYMPTOMS.get(case.symptom),
             "events": case.events.select_related("by").all(),
-            "commands": case.commands.all(),
+            "commands": commands_about(about_kind=CASE_SUBJECT, about_id=case.pk),
             "visits": case.visits.select_related("installer").all(),
             "visit_form": visit_form or VisitForm(),
             "resolve_form": resolve_form or ResolveForm(),

@@ -10,9 +10,9 @@ from django.utils import timezone
 from applications.choices import Status
 from notifications.models import Notification
 from support.actions import CASE_ACTIONS, VISIT_ACTIONS
-from support.models import CaseEvent, CaseStatus, RemoteCommand, ServiceVisit, SupportCase, VisitStatus
+from support.models import CaseEvent, CaseStatus, ServiceVisit, SupportCase, VisitStatus
 from support.services import case_book_visit, case_open, case_resolve
-from terminals.models import Terminal
+from terminals.models import RemoteCommand, Terminal
 
 from .conftest import Counts, act_url, refusal_said
 

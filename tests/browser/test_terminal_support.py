@@ -45,13 +45,13 @@ def test_a_terminal_showing_97_becomes_a_case_then_a_visit_in_the_installers_lis
     browser, live_server, acquirer, application_in, installer, support
 ):
     from applications.choices import Status
-    from support.services import credential_issue
+    from terminals.services import credential_issue, signing_secret
 
     app = application_in(Status.ACTIVE)
     terminal = equip(app, installer, seq=7)
     acquirer.register_merchant(config_of(terminal)["mid"])  # the merchant is known; the terminal is not
-    _credential, token = credential_issue(terminal=terminal, by=support)
-    assert Device(terminal, token).report("signin", code="97").status_code == 201
+    credential, token = credential_issue(terminal=terminal, by=support)
+    assert Device(terminal, token, signing_secret(credential)).report("signin", code="97").status_code == 201
 
     # The merchant, on a phone.
     merchant = logged_in(browser, live_server, app.applicant, viewport={"width": 360, "height": 740}, is_mobile=True)

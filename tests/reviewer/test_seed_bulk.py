@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django_fsm_log.models import StateLog
 
+from accounts.models import User
 from applications.choices import Status
 from applications.models import MerchantApplication
+from notifications.models import Notification
+from terminals.models import Terminal
 
 
 def seed(n: int) -> None:
@@ -59,3 +62,29 @@ def test_running_it_twice_adds_more(db):
     seed(15)
     seed(15)
     assert MerchantApplication.objects.count() == 30
+
+
+def _path(ct, app) -> list[tuple[str, str, str]]:
+    logs = StateLog.objects.filter(content_type=ct, object_id=app.pk).order_by("timestamp", "pk")
+    return [(log.transition, log.source_state, log.state) for log in logs]
+
+
+def test_each_state_is_reached_by_the_path_the_services_take(db, application_in):
+    seed(24)
+    ct = ContentType.objects.get_for_model(MerchantApplication)
+    bulk = {app.status: _path(ct, app) for app in MerchantApplication.objects.all()}
+    for status in Status:
+        walked = application_in(status)  # carried by the services, the way production goes
+
+        assert bulk[status] == _path(ct, walked), status
+
+
+def test_the_samples_walked_through_the_services_leave_no_row(db):
+    before = MerchantApplication.objects.count(), StateLog.objects.count()
+
+    seed(12)
+
+    assert MerchantApplication.objects.count() == before[0] + 12
+    assert not User.objects.filter(username__startswith="sample-").exists()
+    assert not Terminal.objects.exists()
+    assert not Notification.objects.exists()

@@ -13,11 +13,12 @@ from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
+from acquirer_sim.fleet import signature  # the terminal's side, written apart from the portal's check
 from applications.choices import Status
 from core.choices import TerminalModel
-from support.models import DeviceEvent, TerminalHealth
-from support.services import credential_issue
-from terminals.models import CommMode, Terminal, TerminalConfiguration, TerminalStatus
+from terminals.device_api import FALLBACK_CACHE
+from terminals.models import CommMode, DeviceEvent, Terminal, TerminalConfiguration, TerminalHealth, TerminalStatus
+from terminals.services import credential_issue, signing_secret
 from tests.visit_fixtures import acquirer  # noqa: F401 - the one simulator fixture, shared
 
 MID_PREFIX = "898110054990"
@@ -25,10 +26,13 @@ MID_PREFIX = "898110054990"
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Nonces and rate counters live in the cache; primary keys repeat between tests."""
+    """Nonces and rate counters live in the cache (or the process's fallback while it is down);
+    primary keys repeat between tests."""
     cache.clear()
+    FALLBACK_CACHE.clear()
     yield
     cache.clear()
+    FALLBACK_CACHE.clear()
 
 
 @pytest.fixture(autouse=True)
@@ -92,11 +96,14 @@ def register_at_host(sim, terminal: Terminal) -> None:
 
 
 class Device:
-    """A terminal talking to the device API with its own token (and fresh nonces)."""
+    """A terminal talking to the device API with its own token, signing key and fresh nonces."""
 
-    def __init__(self, terminal: Terminal, token: str) -> None:
+    URL = "/terminals/api/v1/reports"
+
+    def __init__(self, terminal: Terminal, token: str, secret: str) -> None:
         self.terminal = terminal
         self.token = token
+        self.secret = secret
         self.client = Client(HTTP_ACCEPT_LANGUAGE="en")
 
     def post(
@@ -107,15 +114,22 @@ class Device:
         nonce: str | None = None,
         timestamp: int | str | None = None,
         headers: dict | None = None,
+        secret: str | None = None,
+        **client_extra: str,
     ):
         raw = body if isinstance(body, bytes | str) else json.dumps(body)
+        raw_bytes = raw.encode() if isinstance(raw, str) else raw
+        stamp = str(int(time.time()) if timestamp is None else timestamp)
+        nonce = nonce or secrets.token_hex(16)
         extra = {
             "HTTP_AUTHORIZATION": f"Bearer {self.token if token is None else token}",
-            "HTTP_X_DEVICE_TIMESTAMP": str(int(time.time()) if timestamp is None else timestamp),
-            "HTTP_X_DEVICE_NONCE": nonce or secrets.token_hex(16),
+            "HTTP_X_DEVICE_TIMESTAMP": stamp,
+            "HTTP_X_DEVICE_NONCE": nonce,
+            "HTTP_X_DEVICE_SIGNATURE": signature(self.secret if secret is None else secret, stamp, nonce, raw_bytes),
+            **client_extra,
         }
         extra.update(headers or {})
-        return self.client.post("/support/api/v1/reports", data=raw, content_type="application/json", **extra)
+        return self.client.post(self.URL, data=raw_bytes, content_type="application/json", **extra)
 
     def report(
         self,
@@ -138,8 +152,8 @@ class Device:
 @pytest.fixture
 def device_for(support) -> Callable[[Terminal], Device]:
     def make(terminal: Terminal) -> Device:
-        _credential, token = credential_issue(terminal=terminal, by=support)
-        return Device(terminal, token)
+        credential, token = credential_issue(terminal=terminal, by=support)
+        return Device(terminal, token, signing_secret(credential))
 
     return make
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from installations.models import InstallationAppointment
 from notifications.models import Notification
-from support.models import CaseEvent, CaseStatus, RemoteCommand, ServiceVisit, SupportCase
+from support.models import CaseEvent, CaseStatus, ServiceVisit, SupportCase
 from support.selectors import installer_service_visits
 from support.services import (
     case_book_visit,
@@ -18,6 +18,7 @@ from support.services import (
     case_resolve,
     visit_complete,
 )
+from terminals.models import RemoteCommand
 
 from .conftest import config_of, register_at_host
 
@@ -297,8 +298,9 @@ def test_resolving_a_case_cancels_its_visit_tells_the_installer_and_drops_waitin
     live_terminal, support, installer
 ):
     from notifications.models import Notification
-    from support.models import RemoteCommand, ServiceVisit, VisitStatus
+    from support.models import ServiceVisit, VisitStatus
     from support.services import case_request_signin, case_resolve
+    from terminals.models import RemoteCommand
 
     case = _open(live_terminal)
     visit = case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
@@ -310,5 +312,5 @@ def test_resolving_a_case_cancels_its_visit_tells_the_installer_and_drops_waitin
 
     assert ServiceVisit.objects.get(pk=visit.pk).status == VisitStatus.CANCELLED
     assert Notification.objects.filter(recipient=installer, template="support.visit_cancelled").exists()
-    assert not RemoteCommand.objects.filter(case=case, delivered_at__isnull=True).exists()
+    assert not RemoteCommand.objects.filter(about_kind="case", about_id=case.pk, delivered_at__isnull=True).exists()
     assert list(installer_service_visits(installer)) == []

@@ -18,8 +18,8 @@ from support.checks import (
     check_registration,
     run_checks,
 )
-from support.models import Incident, TerminalHealth
-from terminals.models import TerminalConfiguration
+from support.models import Incident
+from terminals.models import TerminalConfiguration, TerminalHealth
 
 from .conftest import config_of, register_at_host
 

@@ -5,9 +5,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from support.forms import Report
-from support.models import DeviceEvent, Incident, ServiceVisit, SupportCase
-from support.services import case_book_visit, case_open, device_report_store, incident_scan
+from support.models import Incident, ServiceVisit, SupportCase
+from support.services import case_book_visit, case_open, incident_scan
+from terminals.forms import Report
+from terminals.models import DeviceEvent
+from terminals.services import device_report_store
 from tests.conftest import needs_postgres, needs_redis
 from tests.test_concurrency_postgres import race
 

@@ -9,8 +9,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from support.models import DeviceCredential, DeviceEvent, TerminalHealth
-from support.services import credential_issue, credential_revoke
+from terminals.models import DeviceCredential, DeviceEvent, TerminalHealth
+from terminals.services import credential_issue, credential_revoke, signing_secret
 
 from .conftest import DeviceState, config_of
 
@@ -97,11 +97,13 @@ def test_a_revoked_token_is_refused(device, support):
     before.assert_unchanged()
 
 
-def test_a_reissued_token_replaces_the_old_one(device, support):
-    old = device.token
-    _credential, device.token = credential_issue(terminal=device.terminal, by=support)
+def test_a_reissued_token_replaces_the_old_one_and_brings_a_new_signing_key(device, support):
+    old_token, old_secret = device.token, device.secret
+    credential, device.token = credential_issue(terminal=device.terminal, by=support)
 
-    assert device.report("heartbeat", token=old).status_code == 401
+    assert device.report("heartbeat", token=old_token).status_code == 401
+    assert device.report("heartbeat", secret=old_secret).json()["error"] == "bad_signature"
+    device.secret = signing_secret(credential)
     assert device.report("heartbeat").status_code == 201
 
 
@@ -152,7 +154,7 @@ def test_a_retired_terminal_may_not_report(device):
 
 
 def test_only_post_is_allowed(device):
-    assert device.client.get("/support/api/v1/reports").status_code == 405
+    assert device.client.get("/terminals/api/v1/reports").status_code == 405
 
 
 # --- Bad input: 400 with the field, nothing stored ---------------------------------------
@@ -171,7 +173,7 @@ def _valid() -> dict:
         (json.dumps({**_valid(), "pan": "6222020000000000000"}), "pan"),
         (json.dumps({**_valid(), "event_id": "x"}), "event_id"),
         (json.dumps({**_valid(), "kind": "reboot"}), "kind"),
-        (json.dumps({**_valid(), "response_code": "ZZ"}), "response_code"),
+        (json.dumps({**_valid(), "response_code": "Z!"}), "response_code"),
         (json.dumps({**_valid(), "response_code": "9"}), "response_code"),
         (json.dumps({k: v for k, v in _valid().items() if k != "response_code"}), "response_code"),
         (json.dumps({**_valid(), "kind": "heartbeat"}), "response_code"),
@@ -190,7 +192,7 @@ def _valid() -> dict:
         "card-number-field",
         "short-event-id",
         "unknown-kind",
-        "unknown-code",
+        "not-a-code",
         "one-digit-code",
         "missing-code",
         "heartbeat-with-code",
@@ -215,6 +217,13 @@ def test_bad_input_is_refused_with_400_and_nothing_stored(device, body, field):
     assert data["message"]
     assert data["field"] == field
     before.assert_unchanged()
+
+
+def test_a_well_formed_code_the_catalogue_does_not_know_is_kept_as_evidence(device):
+    response = device.report("transaction", code="ZZ")
+
+    assert response.status_code == 201
+    assert TerminalHealth.objects.get(terminal=device.terminal).last_code == "ZZ"
 
 
 def test_a_body_too_large_is_refused(device):
@@ -269,10 +278,17 @@ def test_the_limit_resets_in_the_next_window(settings, device):
 
 
 def test_a_timestamp_of_unicode_digits_is_refused_in_json_not_a_server_error(device):
-    from support.models import DeviceEvent
+    from terminals.models import DeviceEvent
 
     response = device.report("heartbeat", timestamp="²")
 
     assert response.status_code == 403
     assert response.json()["error"]
     assert not DeviceEvent.objects.exists()
+
+
+def test_terminals_set_up_before_the_move_still_reach_the_api_at_its_old_address(device):
+    device.URL = "/support/api/v1/reports"
+
+    assert device.report("heartbeat").status_code == 201
+    assert DeviceEvent.objects.filter(terminal=device.terminal).count() == 1

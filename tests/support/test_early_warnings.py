@@ -8,8 +8,9 @@ from django.utils import timezone
 
 from notifications.models import Notification
 from support import tasks
-from support.models import EarlyWarning, TerminalHealth, WarningKind
+from support.models import EarlyWarning, WarningKind
 from support.services import warnings_scan_drift, warnings_scan_idle, warnings_scan_no_heartbeat
+from terminals.models import TerminalHealth
 
 from .conftest import config_of
 

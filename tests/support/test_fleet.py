@@ -6,8 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from acquirer_sim.fleet import DeviceApi, FleetTerminal, load_fleet, main, play_round
-from support.models import DeviceEvent, TerminalHealth
 from support.services import case_open, case_resend_configuration
+from terminals.models import DeviceEvent, TerminalHealth
 
 from .conftest import config_of, register_at_host
 
@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def _fleet(device, scenario: str) -> FleetTerminal:
     c = config_of(device.terminal)
-    return FleetTerminal(serial=device.terminal.serial_number, token=device.token, scenario=scenario, **c)
+    return FleetTerminal(
+        serial=device.terminal.serial_number, token=device.token, secret=device.secret, scenario=scenario, **c
+    )
 
 
 def test_each_scenario_reports_what_a_real_terminal_would(live_server, device_for, live_terminal_for):
@@ -80,7 +82,9 @@ def test_the_fleet_file_command_and_the_cli_play_together(live_server, live_term
 
 def test_an_unknown_scenario_is_refused():
     with pytest.raises(ValueError, match="unknown scenario"):
-        FleetTerminal(serial="X", token="t", tid="1", mid="2", host="h", port=1, kcv="ABC123", scenario="explode")
+        FleetTerminal(
+            serial="X", token="t", secret="s", tid="1", mid="2", host="h", port=1, kcv="ABC123", scenario="explode"
+        )
 
 
 def test_the_simulators_command_line_has_a_fleet_mode(live_server, live_terminal_for, tmp_path):

@@ -8,8 +8,9 @@ import time_machine
 from django.utils import timezone
 
 from notifications.models import Notification
-from support.models import DeviceEvent, Incident
+from support.models import Incident
 from support.services import incident_scan
+from terminals.models import DeviceEvent
 
 pytestmark = pytest.mark.django_db
 

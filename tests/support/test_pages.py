@@ -5,9 +5,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from support.models import CaseStatus, DeviceEvent, RemoteCommand, ServiceVisit, SupportCase
+from support.models import CaseStatus, ServiceVisit, SupportCase
 from support.selectors import terminal_health_summary
 from support.services import case_open
+from terminals.models import DeviceEvent, RemoteCommand
 
 from .conftest import DeviceState
 

@@ -12,8 +12,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
 from support.checks import current_configuration
-from support.services import credential_issue
 from terminals.models import Terminal, TerminalStatus
+from terminals.services import credential_issue, signing_secret
 
 
 class Command(BaseCommand):
@@ -36,11 +36,12 @@ class Command(BaseCommand):
             configuration = current_configuration(terminal)
             if configuration is None:
                 continue
-            _credential, token = credential_issue(terminal=terminal, by=None)
+            credential, token = credential_issue(terminal=terminal, by=None)
             fleet.append(
                 {
                     "serial": terminal.serial_number,
                     "token": token,
+                    "secret": signing_secret(credential),
                     "tid": configuration.tid,
                     "mid": configuration.mid,
                     "host": configuration.host or settings.ACQUIRER_HOST,
