@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from acquirer_sim.fleet import signature  # a terminal signs its reports as the simulated fleet does
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
@@ -45,8 +47,8 @@ def prepare(*, terminals: int, drafts: int, out: str) -> None:
     from applications.models import MerchantApplication
     from demo.seed import ensure_people
     from installations.samples import carry
-    from terminals.services import credential_issue
     from terminals.models import Terminal, TerminalStatus
+    from terminals.services import credential_issue, signing_secret
 
     people = ensure_people()
     plan: dict = {"drafts": [], "terminals": []}
@@ -62,7 +64,8 @@ def prepare(*, terminals: int, drafts: int, out: str) -> None:
             seq=900 + n,
         )
         terminal = Terminal.objects.get(application=app, status=TerminalStatus.ACTIVE)
-        plan["terminals"].append(credential_issue(terminal=terminal, by=None)[1])
+        credential, token = credential_issue(terminal=terminal, by=None)
+        plan["terminals"].append({"token": token, "secret": signing_secret(credential)})
     for n in range(drafts):
         user = people["applicant"] if n % 2 else people["applicant2"]
         app = MerchantApplication.objects.create(applicant=user)
@@ -276,20 +279,22 @@ class Applicant:
                 results.files_uploaded += len(files)
 
 
-def report(port: int, token: str, results: Results) -> None:
+def report(port: int, terminal: dict, results: Results) -> None:
     body = json.dumps(
         {"event_id": f"load-{uuid.uuid4().hex}", "kind": "heartbeat", "at": datetime.now(UTC).isoformat()}
     ).encode()
+    timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
     started = time.perf_counter()
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request(
         "POST",
-        "/support/api/v1/reports",
+        "/terminals/api/v1/reports",
         body=body,
         headers={
-            "Authorization": f"Bearer {token}",
-            "X-Device-Timestamp": str(int(time.time())),
-            "X-Device-Nonce": secrets.token_hex(16),
+            "Authorization": f"Bearer {terminal['token']}",
+            "X-Device-Timestamp": timestamp,
+            "X-Device-Nonce": nonce,
+            "X-Device-Signature": signature(terminal["secret"], timestamp, nonce, body),
             "Content-Type": "application/json",
         },
     )
@@ -314,12 +319,12 @@ def run_load(port: int, plan: dict, *, threads: int, seconds: float, uploads: bo
     deadline = time.monotonic() + seconds
 
     def worker(n: int) -> None:
-        token = plan["terminals"][n % len(plan["terminals"])]
+        terminal = plan["terminals"][n % len(plan["terminals"])]
         applicant = Applicant(port, plan["drafts"][n % len(plan["drafts"])]) if uploads else None
         seed = n * 1_000_000
         while time.monotonic() < deadline:
             try:
-                report(port, token, results)
+                report(port, terminal, results)
                 if applicant is not None:
                     seed += 1
                     applicant.upload(seed, results)
