@@ -4,7 +4,9 @@ contexts that show on it (documents and review, the visit, the terminal, the his
 
 from django.contrib import admin
 
-from accounts.admin import UserAdmin
+from allauth.mfa.models import Authenticator
+
+from accounts.admin import AuthenticatorAdmin, UserAdmin
 from accounts.models import User
 from applications.admin import (
     AuditEventAdmin,
@@ -82,5 +84,9 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (ServiceVisit, ServiceVisitAdmin),
 ]
 
-for model, model_admin in REGISTERED:
+# allauth registers its own, which edits the secret: ours only shows and deletes.
+if admin.site.is_registered(Authenticator):
+    admin.site.unregister(Authenticator)
+
+for model, model_admin in [*REGISTERED, (Authenticator, AuthenticatorAdmin)]:
     admin.site.register(model, model_admin)
