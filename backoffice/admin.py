@@ -2,9 +2,8 @@
 the back office puts them on the site, and composes the application's page from the
 contexts that show on it (documents and review, the visit, the terminal, the history)."""
 
-from django.contrib import admin
-
 from allauth.mfa.models import Authenticator
+from django.contrib import admin
 
 from accounts.admin import AuthenticatorAdmin, UserAdmin
 from accounts.models import User

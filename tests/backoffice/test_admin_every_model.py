@@ -14,9 +14,9 @@ import decimal
 import json
 
 import pytest
-from django import forms
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import models
@@ -117,7 +117,9 @@ def rows(application_in, admin_user, support, installer, other_applicant) -> dic
         SignIn: SignIn.objects.filter(application=active).first(),
         AuditEvent: AuditEvent.objects.create(application=active, actor=admin_user, action="export"),
         Incident: Incident.objects.create(codes=["96"], terminals_affected=3),
-        EarlyWarning: EarlyWarning.objects.create(terminal=terminal, kind=EarlyWarning._meta.get_field("kind").choices[0][0]),
+        EarlyWarning: EarlyWarning.objects.create(
+            terminal=terminal, kind=EarlyWarning._meta.get_field("kind").choices[0][0]
+        ),
         SupportCase: case,
         ServiceVisit: ServiceVisit.objects.create(
             case=case,
@@ -139,7 +141,9 @@ def rows(application_in, admin_user, support, installer, other_applicant) -> dic
         EmailAddress: EmailAddress.objects.create(
             user=active.applicant, email=active.applicant.email, verified=True, primary=True
         ),
-        Authenticator: Authenticator.objects.create(user=admin_user, type=Authenticator.Type.TOTP, data={"secret": "X"}),
+        Authenticator: Authenticator.objects.create(
+            user=admin_user, type=Authenticator.Type.TOTP, data={"secret": "X"}
+        ),
         Group: Group.objects.get(name="Applicant"),
         IntervalSchedule: interval,
         CrontabSchedule: CrontabSchedule.objects.create(minute="5", hour="3"),
