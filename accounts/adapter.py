@@ -3,7 +3,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 
-from .network import client_ip
+from core.network import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):

@@ -10,7 +10,6 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
-        from . import checks  # noqa: F401 (registers the deployment checks of the keys)
         from .middleware import stamp_session
         from .roles import grant_admin_permissions
 

@@ -2,7 +2,8 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
+from core.fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
+
 from .validators import validate_cn_mobile
 
 

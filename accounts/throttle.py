@@ -22,7 +22,7 @@ from django.core import signing
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from .network import client_ip
+from core.network import client_ip
 
 
 def device_cookie() -> str:

@@ -13,12 +13,12 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 
-from accounts.fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
 from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
 from accounts.validators import validate_cn_mobile
 from core.choices import Province, TerminalModel
 from core.errors import ConditionsNotMet
+from core.fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
 
 from .choices import LICENSED_BUSINESS_TYPES, BusinessType, Category, DocumentKind, RejectionReason, ReviewCheck, Status
 from .validators import (
@@ -200,7 +200,7 @@ class MerchantApplication(SealedNumbersMixin, ConcurrentTransitionMixin, models.
         validators=[validate_card_number],
         blind_index="card_number_index",
     )
-    # Keyed blind indexes of the three numbers (accounts.crypto): exact search and duplicates.
+    # Keyed blind indexes of the three numbers (core.crypto): exact search and duplicates.
     id_number_index = BlindIndexField(source="id_number")
     mobile_index = BlindIndexField(source="mobile")
     card_number_index = BlindIndexField(source="card_number")

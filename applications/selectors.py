@@ -15,9 +15,9 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django_fsm_log.models import StateLog
 
-from accounts.crypto import blind_index
 from accounts.models import User
 from accounts.validators import normalize_cn_mobile
+from core.crypto import blind_index
 
 from .choices import Status
 from .models import ApplicationDocument, MerchantApplication

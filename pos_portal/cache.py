@@ -19,6 +19,22 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 logger = logging.getLogger(__name__)
 
 UNREACHABLE = (RedisConnectionError, RedisTimeoutError, OSError)
+# One memory per process, whichever thread or cache object asks (a name shared by every
+# LocMemCache built with it), large enough that a flood of new keys cannot push the login
+# and device counters out (LocMemCache's default keeps 300 entries).
+FALLBACK_NAME = "pos_portal-cache-fallback"
+FALLBACK_OPTIONS = {"MAX_ENTRIES": 100_000, "CULL_FREQUENCY": 10}
+
+
+def fallback_memory(timeout: int = 300) -> LocMemCache:
+    """The process's stand-in for Redis (tests clear it between tests)."""
+    return LocMemCache(FALLBACK_NAME, {"TIMEOUT": timeout, "OPTIONS": FALLBACK_OPTIONS})
+
+
+def redis_caches(location: str) -> dict[str, dict[str, Any]]:
+    """CACHES for a Redis at `location`: what settings.py sets with REDIS_URL (and the tests
+    that point it at a closed port)."""
+    return {"default": {"BACKEND": "pos_portal.cache.FallbackRedisCache", "LOCATION": location}}
 
 
 class FallbackRedisCache(RedisCache):
@@ -30,7 +46,7 @@ class FallbackRedisCache(RedisCache):
         options.setdefault("socket_connect_timeout", 0.5)
         options.setdefault("socket_timeout", 0.5)
         super().__init__(server, params)
-        self._fallback = LocMemCache(f"fallback-{id(self)}", {"TIMEOUT": params.get("TIMEOUT", 300)})
+        self._fallback = fallback_memory(params.get("TIMEOUT", 300))
         self._warned_at = 0.0
 
     def _either(self, name: str, *args: Any, **kwargs: Any) -> Any:

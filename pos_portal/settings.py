@@ -155,13 +155,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # --- Cache and Celery -------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {
-        "default": {
-            # RedisCache that answers from process memory while Redis is unreachable (never a 500).
-            "BACKEND": "pos_portal.cache.FallbackRedisCache",
-            "LOCATION": REDIS_URL,
-        }
-    }
+    # RedisCache that answers from process memory while Redis is unreachable (never a 500).
+    CACHES = {"default": {"BACKEND": "pos_portal.cache.FallbackRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -285,7 +280,7 @@ ACCOUNT_EMAIL_SUBJECT_PREFIX = "[POS Portal] "
 # (the way in for an owner whose account is under attack). They count in CACHES["default"].
 ACCOUNT_RATE_LIMITS = {"login_failed": "30/m/ip", "request_login_code": "20/m/ip"}
 ACCOUNT_LOGIN_BY_CODE_ENABLED = True
-# Client addresses as the trusted proxies saw them (accounts.network.client_ip): 0 when the
+# Client addresses as the trusted proxies saw them (core.network.client_ip): 0 when the
 # portal faces the internet itself, 1 behind the documented TLS proxy.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
 ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT

@@ -14,10 +14,11 @@ database read), who is calling (401), their flood (429, counted per terminal so 
 terminal cannot slow the others), timestamp, nonce and signature (403, before the body is
 parsed), then the body (400), then replays (403).
 
-The counters and the nonces live in the cache (Redis). When it does not answer they live
-in this process's memory until it answers again: the limits hold per process and a replay
-across processes is possible for a few minutes, but a replayed report still stores nothing
-new (the event id is unique per terminal). The API never answers 500 for it.
+The counters and the nonces live in the shared cache (Redis). When it does not answer, the
+cache itself (pos_portal.cache.FallbackRedisCache) answers from this process's memory until
+it answers again: the limits hold per process and a replay across processes is possible for
+a few minutes, but a replayed report still stores nothing new (the event id is unique per
+terminal). The API never answers 500 for it.
 """
 
 import hashlib
@@ -25,21 +26,16 @@ import hmac
 import logging
 import re
 import time
-from collections.abc import Callable
-from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.core.cache.backends.base import BaseCache
-from django.core.cache.backends.locmem import LocMemCache
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from redis.exceptions import RedisError
 
-from accounts.network import client_ip
+from core.network import client_ip
 
 from .forms import MAX_REPORT_BYTES, ReportRejected, parse_report
 from .models import DeviceCredential, TerminalStatus
@@ -52,31 +48,16 @@ _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _SIGNATURE = re.compile(r"^[0-9a-f]{64}$")
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,128}$")
 REPORTING_STATUSES = (TerminalStatus.ACTIVE, TerminalStatus.CONFIGURED, TerminalStatus.FAULTY)
-FALLBACK_CACHE = LocMemCache("terminals-device-api", {"OPTIONS": {"MAX_ENTRIES": 100_000}})
-T = TypeVar("T")
-
-
-def _cached(operation: Callable[[BaseCache], T]) -> T:
-    """Run a cache operation on the shared cache, or on this process's memory while it is down."""
-    try:
-        return operation(cache)
-    except (RedisError, OSError):
-        logger.warning("device API: the cache does not answer; counting in this process until it does")
-        return operation(FALLBACK_CACHE)
 
 
 def _hit(key: str) -> int:
     """Count one more in this window (atomic in Redis) and answer the count."""
-
-    def operation(store: BaseCache) -> int:
-        store.add(key, 0, timeout=WINDOW_SECONDS * 2)
-        try:
-            return store.incr(key)
-        except ValueError:  # expired between add and incr
-            store.add(key, 1, timeout=WINDOW_SECONDS * 2)
-            return 1
-
-    return _cached(operation)
+    cache.add(key, 0, timeout=WINDOW_SECONDS * 2)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.add(key, 1, timeout=WINDOW_SECONDS * 2)
+        return 1
 
 
 def _window() -> tuple[int, int]:
@@ -104,7 +85,7 @@ def _failures_key(request: HttpRequest) -> str:
 
 def address_blocked(request: HttpRequest) -> int:
     """Seconds to wait when this address presented too many bad tokens in this window, else 0."""
-    failures = _cached(lambda store: store.get(_failures_key(request), 0))
+    failures = cache.get(_failures_key(request), 0)
     if failures >= settings.SUPPORT_DEVICE_AUTH_FAILURES_PER_ADDRESS:
         return _window()[1]
     return 0
@@ -168,7 +149,7 @@ def consume_nonce(credential: DeviceCredential, nonce: str) -> bool:
     """True the first time a nonce is seen within the timestamp window (cache.add is atomic)."""
     key = f"terminals:device-nonce:{credential.pk}:{nonce}"
     timeout = settings.SUPPORT_DEVICE_CLOCK_SKEW_SECONDS * 2 + 5
-    return _cached(lambda store: store.add(key, 1, timeout=timeout))
+    return cache.add(key, 1, timeout=timeout)
 
 
 def _too_large(request: HttpRequest) -> bool:

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
+from pos_portal.cache import redis_caches
 from terminals.models import DeviceEvent, RemoteCommand
 from tests.support.conftest import (  # noqa: F401 - the device fixtures, shared with the support tests
     Device,
@@ -230,13 +231,8 @@ def test_the_address_limit_resets_in_the_next_window(settings, device):
 
 # --- Redis down: the API still answers, never 500 ------------------------------------------------
 
-REDIS_DOWN = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
-        "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens on port 1
-        "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
-    }
-}
+# The portal's Redis configuration (settings.py with REDIS_URL) on a port where nothing listens.
+REDIS_DOWN = redis_caches("redis://127.0.0.1:1/0")
 
 
 def test_with_redis_down_reports_are_stored_and_replays_still_refused(device):
@@ -259,6 +255,26 @@ def test_with_redis_down_the_limits_still_hold_in_the_process(settings, device):
         statuses = [device.report("heartbeat").status_code for _ in range(3)]
 
     assert statuses == [201, 201, 429]
+
+
+def test_with_redis_down_bad_tokens_are_still_limited_per_address(settings, device):
+    import time_machine
+
+    settings.SUPPORT_DEVICE_AUTH_FAILURES_PER_ADDRESS = 3
+    # One frozen minute: the counts are per window.
+    with override_settings(CACHES=REDIS_DOWN), time_machine.travel(timezone.now(), tick=False):
+        statuses = [device.report("heartbeat", token="v" * 43).status_code for _ in range(4)]
+        good = device.report("heartbeat")
+
+    assert statuses == [401, 401, 401, 429]
+    assert good.status_code == 429  # the address is refused before its token is read, as with Redis
+    assert not DeviceEvent.objects.filter(terminal=device.terminal).exists()
+
+
+def test_the_redis_down_tests_use_the_portal_s_redis_configuration(settings):
+    if settings.REDIS_URL:
+        assert redis_caches(settings.REDIS_URL) == settings.CACHES
+    assert REDIS_DOWN["default"]["BACKEND"] == "pos_portal.cache.FallbackRedisCache"
 
 
 # --- Generated input: never a 5xx, a refusal stores nothing ----------------------------------------

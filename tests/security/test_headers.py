@@ -116,7 +116,7 @@ def test_check_deploy_warns_when_the_keys_are_not_in_the_environment():
     env = production_env()
     del env["FIELD_ENCRYPTION_KEYS"]
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
-    assert result.returncode != 0 and "accounts.W001" in result.stderr + result.stdout
+    assert result.returncode != 0 and "core.W001" in result.stderr + result.stdout
 
 
 def test_production_cookies_are_host_only_and_secure():

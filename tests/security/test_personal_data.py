@@ -11,11 +11,11 @@ from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.urls import reverse
 
-from accounts import crypto
 from accounts.models import User
 from applications.choices import Status
 from applications.models import AuditEvent, MerchantApplication
 from applications.selectors import duplicates_of
+from core import crypto
 from tests.conftest import needs_postgres
 
 QUEUE = reverse("applications:review_queue")

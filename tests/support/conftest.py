@@ -16,7 +16,7 @@ from django.utils import timezone
 from acquirer_sim.fleet import signature  # the terminal's side, written apart from the portal's check
 from applications.choices import Status
 from core.choices import TerminalModel
-from terminals.device_api import FALLBACK_CACHE
+from pos_portal.cache import fallback_memory
 from terminals.models import CommMode, DeviceEvent, Terminal, TerminalConfiguration, TerminalHealth, TerminalStatus
 from terminals.services import credential_issue, signing_secret
 from tests.visit_fixtures import acquirer  # noqa: F401 - the one simulator fixture, shared
@@ -29,10 +29,10 @@ def _fresh_cache():
     """Nonces and rate counters live in the cache (or the process's fallback while it is down);
     primary keys repeat between tests."""
     cache.clear()
-    FALLBACK_CACHE.clear()
+    fallback_memory().clear()
     yield
     cache.clear()
-    FALLBACK_CACHE.clear()
+    fallback_memory().clear()
 
 
 @pytest.fixture(autouse=True)

@@ -18,11 +18,11 @@ def personal_data_keys(app_configs: Any = None, **kwargs: Any) -> list[Warning |
                     f"{name} is not set in the environment: the key was generated into a file of this "
                     "checkout, which a second server, a restore or a fresh deployment will not have.",
                     hint=f"Set {name} (see docs/security.md, key rotation).",
-                    id="accounts.W001",
+                    id="core.W001",
                 )
             )
     if set(settings.FIELD_ENCRYPTION_KEYS) & set(settings.BLIND_INDEX_KEYS):
         problems.append(
-            Error("A key is both an encryption key and a blind-index key: give each its own.", id="accounts.E002")
+            Error("A key is both an encryption key and a blind-index key: give each its own.", id="core.E002")
         )
     return problems

@@ -11,8 +11,8 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from accounts.crypto import reseal_rows
-from accounts.fields import sealed_fields
+from core.crypto import reseal_rows
+from core.fields import sealed_fields
 
 
 class Command(BaseCommand):
