@@ -1,10 +1,23 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from .validators import normalize_cn_mobile
+
+
+class UserAdminForm(UserChangeForm):
+    def clean_mobile(self) -> str:
+        # As the person's own form stores it: "+86" and ASCII digits. The model's check alone let
+        # full-width digits and spaces through, stored as typed: their blind index matched no
+        # search and no duplicate check.
+        value = self.cleaned_data.get("mobile", "")
+        return normalize_cn_mobile(value) if value else ""
+
 
 class UserAdmin(BaseUserAdmin):
+    form = UserAdminForm
     fieldsets = (
         *BaseUserAdmin.fieldsets,
         (_("Contact"), {"fields": ("mobile", "preferred_language")}),

@@ -5,6 +5,7 @@ whose actions it shows (DESIGN.md: a page showing several contexts lives in the 
 highest in the order among them); it is built from the pieces here.
 """
 
+from django import forms
 from django.contrib import admin
 from django.core.paginator import Paginator
 from django.db import connections
@@ -19,12 +20,15 @@ from django_fsm_log.admin import StateLogInline
 from accounts.admin_mixins import KeepsHistoryAdmin
 from accounts.models import User
 from accounts.roles import Role, has_role
+from accounts.validators import normalize_cn_mobile
 from core.admin import ActionsAdminMixin
 from core.masking import mask_card, mask_id_number, mask_mobile
 
 from . import services
 from .choices import APPLICANT_EDITABLE_STATES
+from .forms import loosen
 from .models import APPLICANT_FIELDS, ApplicationDocument, ConsentRecord, MerchantApplication, ReviewNote
+from .validators import normalize_card_number, normalize_credit_code, normalize_id_number
 
 
 class HistoryInline(StateLogInline):
@@ -122,11 +126,42 @@ class EstimatedCountPaginator(Paginator):
         return super().count
 
 
+class MerchantApplicationAdminForm(forms.ModelForm):
+    """The numbers stored as the applicant's own forms store them (ASCII, no separators, an
+    upper-case X): the model's checks accept full-width digits and spaces, which would then be
+    stored as typed, out of reach of the blind index's searches and duplicate checks."""
+
+    NORMALIZERS = {
+        "id_number": normalize_id_number,
+        "card_number": normalize_card_number,
+        "mobile": normalize_cn_mobile,
+        "credit_code": normalize_credit_code,
+    }
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        for name in self.NORMALIZERS:
+            if name in self.fields:
+                # Typed with spaces it is longer than the column: the length is checked once compacted.
+                loosen(self.fields[name], 40)
+
+    def _clean_fields(self) -> None:
+        super()._clean_fields()
+        for name, normalize in self.NORMALIZERS.items():
+            value = self.cleaned_data.get(name)
+            if name in self.fields and not self.fields[name].disabled and value:
+                try:
+                    self.cleaned_data[name] = normalize(value)
+                except forms.ValidationError as error:
+                    self.add_error(name, error)
+
+
 class MerchantApplicationAdminBase(KeepsHistoryAdmin, ActionsAdminMixin, admin.ModelAdmin):
     """Applications are withdrawn or rejected, never deleted. Their buttons are the declared
     actions (applications/actions.py and the visit's, installations/actions.py)."""
 
     change_form_template = "admin/applications/merchantapplication/change_form.html"
+    form = MerchantApplicationAdminForm
 
     list_display = (
         "reference", "status", "legal_name", "business_name", "province", "masked_mobile", "reviewer",

@@ -27,7 +27,7 @@ def _without_blank(field: forms.Field) -> None:
     field.choices = [(value, label) for value, label in field.choices if value != ""]
 
 
-def _loosen(field: forms.Field, max_length: int) -> None:
+def loosen(field: forms.Field, max_length: int) -> None:
     """Let people type numbers with spaces or dashes: the clean method compacts them to fit the column."""
     field.max_length = max_length
     field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
@@ -64,8 +64,8 @@ class PersonalForm(StepForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _loosen(self.fields["id_number"], 24)
-        _loosen(self.fields["mobile"], 24)
+        loosen(self.fields["id_number"], 24)
+        loosen(self.fields["mobile"], 24)
 
     def clean_legal_name(self) -> str:
         return " ".join(self.cleaned_data["legal_name"].split())
@@ -91,7 +91,7 @@ class BusinessForm(StepForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         _without_blank(self.fields["business_type"])
-        _loosen(self.fields["credit_code"], 24)
+        loosen(self.fields["credit_code"], 24)
 
     def clean_credit_code(self) -> str:
         value = self.cleaned_data["credit_code"].strip().upper()
@@ -119,7 +119,7 @@ class SettlementForm(StepForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _loosen(self.fields["card_number"], 25)
+        loosen(self.fields["card_number"], 25)
 
     def clean_card_number(self) -> str:
         value = self.cleaned_data["card_number"].strip()
