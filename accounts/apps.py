@@ -10,10 +10,14 @@ class AccountsConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from core.crypto import on_rotation
+
+        from .adapter import reseal_authenticators
         from .middleware import stamp_session
         from .roles import grant_admin_permissions
 
         # Every deployment's role groups get their admin permissions after each migrate.
+        on_rotation(reseal_authenticators)  # staff's TOTP secrets ride on the same keys
         post_migrate.connect(grant_admin_permissions, dispatch_uid="accounts.grant_admin_permissions")
         # Every way in (allauth, a code, force_login in tests) goes through django.contrib.auth.login:
         # the session's clocks start there, in the write the login makes anyway.

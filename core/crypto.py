@@ -19,6 +19,7 @@ first: the first encrypts and indexes, the others still decrypt and still find, 
 
 import hashlib
 import hmac
+from collections.abc import Callable
 from functools import cache
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,21 @@ def decrypt(token: str) -> str:
         raise ImproperlyConfigured(
             "A personal number could not be decrypted: is its key still in FIELD_ENCRYPTION_KEYS?"
         ) from exc
+
+
+def reseal(value: str) -> str:
+    """A secret encrypted with the newest key, whether it was clear or under an older key."""
+    return encrypt(decrypt(value) if is_token(value) else value)
+
+
+# Other sealed values that the rotation command re-encrypts: a higher app registers, at start-up,
+# a function that rewrites its own and answers (what, how many rows).
+ROTATIONS: list["Callable[[], tuple[str, int]]"] = []
+
+
+def on_rotation(rewrite: "Callable[[], tuple[str, int]]") -> None:
+    if rewrite not in ROTATIONS:
+        ROTATIONS.append(rewrite)
 
 
 def is_token(value: str) -> bool:

@@ -294,6 +294,7 @@ ACCOUNT_ANSWER_FLOOR_SECONDS = env.float("ACCOUNT_ANSWER_FLOOR_SECONDS", default
 # Staff need an authenticator app (TOTP); recovery codes for a lost phone.
 STAFF_MFA_REQUIRED = env.bool("STAFF_MFA_REQUIRED", default=True)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_ADAPTER = "accounts.adapter.MFAAdapter"  # secrets sealed with FIELD_ENCRYPTION_KEYS
 MFA_TOTP_ISSUER = "POS Portal"
 # Sessions: idle limits by role, and an absolute one whatever the activity.
 SESSION_IDLE_STAFF = env.int("SESSION_IDLE_STAFF", default=30 * 60)

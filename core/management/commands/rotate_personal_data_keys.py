@@ -11,7 +11,7 @@ from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import connection
 
-from core.crypto import reseal_rows
+from core.crypto import ROTATIONS, reseal_rows
 from core.fields import sealed_fields
 
 
@@ -26,3 +26,6 @@ class Command(BaseCommand):
             columns = {f.column: model._meta.get_field(f.blind_index).column for f in fields}
             rows = reseal_rows(connection, model._meta.db_table, columns)
             self.stdout.write(f"{model._meta.label}: {rows} rows re-encrypted ({', '.join(columns)})")
+        for rewrite in ROTATIONS:
+            what, rows = rewrite()
+            self.stdout.write(f"{what}: {rows} rows re-encrypted")
