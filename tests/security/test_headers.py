@@ -71,12 +71,10 @@ def test_no_template_has_an_inline_script_or_event_handler():
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    # Nothing of the test run's own environment (a browser test sets DJANGO_ALLOW_ASYNC_UNSAFE).
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DATABASE_URL", "REDIS_URL") and not k.startswith(("DJANGO_", "SESSION_", "LOGIN_"))
-    }
+    # Nothing of the test run's own environment (a browser test sets DJANGO_ALLOW_ASYNC_UNSAFE),
+    # except its services: in the PostgreSQL and Redis run, the check sees production's
+    # database and cache settings (DATABASE_URL, REDIS_URL), as a deployment would.
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SESSION_", "LOGIN_"))}
     env.update(
         DJANGO_SECURE="true",
         DJANGO_DEBUG="false",
