@@ -1,4 +1,5 @@
-"""Deployment checks of the keys that seal personal data (`manage.py check --deploy`)."""
+"""Deployment checks (`manage.py check --deploy`): the keys that seal personal data, and a cache
+shared by the web processes for the limits."""
 
 import os
 from typing import Any
@@ -26,3 +27,20 @@ def personal_data_keys(app_configs: Any = None, **kwargs: Any) -> list[Warning |
             Error("A key is both an encryption key and a blind-index key: give each its own.", id="core.E002")
         )
     return problems
+
+
+@register(CheckTags.security, deploy=True)
+def shared_limits(app_configs: Any = None, **kwargs: Any) -> list[Warning]:
+    # Without Redis the login throttle's and the device API's counters live in each process's
+    # memory: fine for `make run` (one process), N times looser behind N gunicorn workers.
+    workers = int(os.environ.get("WEB_CONCURRENCY", "4"))  # pos_portal/gunicorn_conf.py's default
+    if settings.REDIS_URL or workers <= 1:
+        return []
+    return [
+        Warning(
+            f"REDIS_URL is not set: the sign-in and device API limits are counted in each of the "
+            f"{workers} web processes (WEB_CONCURRENCY) apart, so each limit is {workers} times looser.",
+            hint="Set REDIS_URL (docs/deploy.md), or run one web process (WEB_CONCURRENCY=1).",
+            id="core.W003",
+        )
+    ]

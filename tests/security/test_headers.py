@@ -74,7 +74,13 @@ def production_env(**extra: str) -> dict[str, str]:
     # Nothing of the test run's own environment (a browser test sets DJANGO_ALLOW_ASYNC_UNSAFE),
     # except its services: in the PostgreSQL and Redis run, the check sees production's
     # database and cache settings (DATABASE_URL, REDIS_URL), as a deployment would.
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SESSION_", "LOGIN_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "SESSION_", "LOGIN_")) and k != "WEB_CONCURRENCY"
+    }
+    # Production has Redis; the check only reads the address (the SQLite run has none running).
+    env.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
     env.update(
         DJANGO_SECURE="true",
         DJANGO_DEBUG="false",
@@ -115,6 +121,15 @@ def test_check_deploy_warns_when_the_keys_are_not_in_the_environment():
     del env["FIELD_ENCRYPTION_KEYS"]
     result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode != 0 and "core.W001" in result.stderr + result.stdout
+
+
+def test_check_deploy_warns_when_several_web_processes_would_count_the_limits_apart():
+    env = production_env()
+    del env["REDIS_URL"]
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode != 0 and "core.W003" in result.stderr + result.stdout
+    alone = run_manage("check", "--deploy", "--fail-level", "WARNING", env={**env, "WEB_CONCURRENCY": "1"})
+    assert alone.returncode == 0, alone.stdout + alone.stderr
 
 
 def test_production_cookies_are_host_only_and_secure():
