@@ -6,9 +6,10 @@ of every plane, NUL, full-width digits, impossible dates, huge numbers, huge tex
 and files of random bytes. The arguments of a URL are real (an application, a case, a terminal
 of the demo data) or generated.
 
-Left out, and said so: the Django admin (issue 11 restructures it; the admin edit test comes
-with it) and the device report API (it moves to `terminals` in issue 11; its fuzzing comes with
-its validation).
+Left out here, and driven elsewhere: the Django admin (test_admin_any_input.py, with generated
+values in every change form; tests/backoffice/test_admin_every_model.py, a valid edit of every
+field); the device report API is visited here unsigned, and driven with signed bodies and
+generated headers in test_device_api_attacks.py (its old address, support/api/, is the same view).
 """
 
 import contextlib
