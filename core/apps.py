@@ -7,4 +7,4 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the deployment checks of the keys)
+        from . import checks  # noqa: F401 (registers the deployment checks: keys, shared cache)

@@ -23,7 +23,6 @@ terminal). The API never answers 500 for it.
 
 import hashlib
 import hmac
-import logging
 import re
 import time
 
@@ -40,8 +39,6 @@ from core.network import client_ip
 from .forms import MAX_REPORT_BYTES, ReportRejected, parse_report
 from .models import DeviceCredential, TerminalStatus
 from .services import device_report_store, signing_secret
-
-logger = logging.getLogger(__name__)
 
 WINDOW_SECONDS = 60
 _NONCE = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
