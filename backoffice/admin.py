@@ -3,7 +3,11 @@ the back office puts them on the site, and composes the application's page from 
 contexts that show on it (documents and review, the visit, the terminal, the history)."""
 
 from allauth.mfa.models import Authenticator
+from celery.schedules import ParseException
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from django_celery_beat.admin import CrontabScheduleAdmin
+from django_celery_beat.models import CrontabSchedule
 
 from accounts.admin import AuthenticatorAdmin, UserAdmin
 from accounts.models import User
@@ -63,6 +67,22 @@ class MerchantApplicationAdmin(MerchantApplicationAdminBase):
     ]
 
 
+class SafeCrontabScheduleAdmin(CrontabScheduleAdmin):
+    """django-celery-beat's, whose form redrawn after a refused edit answered 500: its summary
+    (`human_readable`) parsed the refused values (an hour of -1) and raised."""
+
+    list_display = ("__str__", "in_words")
+    fields = ("in_words", "minute", "hour", "day_of_month", "month_of_year", "day_of_week", "timezone")
+    readonly_fields = ("in_words",)
+
+    @admin.display(description=_("schedule"))
+    def in_words(self, obj: CrontabSchedule) -> str:
+        try:
+            return obj.human_readable
+        except (ParseException, ValueError, KeyError, IndexError):
+            return "—"  # the values are refused with their own messages beside their fields
+
+
 REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (User, UserAdmin),
     (Notification, NotificationAdmin),
@@ -83,9 +103,15 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (ServiceVisit, ServiceVisitAdmin),
 ]
 
-# allauth registers its own, which edits the secret: ours only shows and deletes.
-if admin.site.is_registered(Authenticator):
-    admin.site.unregister(Authenticator)
+# Replacing a library's own: allauth's edits the secret (ours only shows and deletes);
+# django-celery-beat's crontab form answered 500 to a refused edit.
+REPLACED: list[tuple[type, type[admin.ModelAdmin]]] = [
+    (Authenticator, AuthenticatorAdmin),
+    (CrontabSchedule, SafeCrontabScheduleAdmin),
+]
+for model, _model_admin in REPLACED:
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
 
-for model, model_admin in [*REGISTERED, (Authenticator, AuthenticatorAdmin)]:
+for model, model_admin in [*REGISTERED, *REPLACED]:
     admin.site.register(model, model_admin)

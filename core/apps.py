@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the deployment checks: keys, shared cache)
+        from . import (
+            checks,  # noqa: F401 (registers the deployment checks: keys, shared cache)
+            lookups,  # noqa: F401 (an integer out of range in `__in` matches nothing)
+        )

@@ -77,3 +77,37 @@ def test_no_generated_change_form_gets_a_5xx_and_a_refusal_changes_nothing(admin
 
     check()
     assert 200 in statuses  # refusals were reached, not only saves
+
+
+# --- What the generated forms found, kept as examples ---------------------------------------
+
+
+@pytest.mark.django_db
+def test_an_id_list_with_a_number_no_column_holds_matches_nothing_instead_of_crashing(admin_user):
+    from django.contrib.auth.models import Group, Permission
+
+    some = Permission.objects.order_by("pk").first()
+    assert list(Permission.objects.filter(pk__in=[2**63, -(2**64), some.pk])) == [some]
+    assert not Group.objects.filter(pk__in=[2**63]).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("model", "field", "value"),
+    [("auth.group", "permissions", "9223372036854775808"), ("django_celery_beat.crontabschedule", "hour", "-1")],
+)
+def test_the_admin_refuses_what_it_used_to_answer_500_to(admin_user, rows, model, field, value):  # noqa: F811
+    from django.apps import apps
+
+    model_class = apps.get_model(model)
+    row = rows[model_class]
+    client = Client(HTTP_ACCEPT_LANGUAGE="en", raise_request_exception=False)
+    client.force_login(admin_user)
+    url = reverse(f"admin:{model.replace('.', '_')}_change", args=[row.pk])
+    body = {**_posted_form(client.get(url)), field: value}
+    before = _snapshot(row)
+
+    response = client.post(url, body)
+
+    assert response.status_code == 200 and response.context["errors"]
+    assert _snapshot(row) == before
