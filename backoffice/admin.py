@@ -16,37 +16,46 @@ from applications.admin import (
 )
 from applications.models import AuditEvent, MerchantApplication
 from installations.admin import (
-    AppointmentInline,
-    InstallationAppointmentAdmin,
     InstallerProfileAdmin,
     TrainingRecordAdmin,
+    VisitAdmin,
+    VisitInline,
 )
-from installations.models import InstallationAppointment, InstallerProfile, TrainingRecord
+from installations.models import InstallerProfile, TrainingRecord, Visit
 from notifications.admin import NotificationAdmin
 from notifications.models import Notification
 from support.admin import (
+    CaseVisitAdmin,
     EarlyWarningAdmin,
     IncidentAdmin,
-    ServiceVisitAdmin,
     SupportCaseAdmin,
 )
 from support.models import (
+    CaseVisit,
     EarlyWarning,
     Incident,
-    ServiceVisit,
     SupportCase,
 )
 from terminals.admin import (
     ConfigurationInline,
     DeviceCredentialAdmin,
     DeviceEventAdmin,
+    HostRegistrationAdmin,
     RemoteCommandAdmin,
     SignInAdmin,
     SignInInline,
     TerminalAdmin,
     TerminalHealthAdmin,
 )
-from terminals.models import DeviceCredential, DeviceEvent, RemoteCommand, SignIn, Terminal, TerminalHealth
+from terminals.models import (
+    DeviceCredential,
+    DeviceEvent,
+    HostRegistration,
+    RemoteCommand,
+    SignIn,
+    Terminal,
+    TerminalHealth,
+)
 
 
 class MerchantApplicationAdmin(MerchantApplicationAdminBase):
@@ -55,7 +64,7 @@ class MerchantApplicationAdmin(MerchantApplicationAdminBase):
         DocumentInline,
         ConsentInline,
         NoteInline,
-        AppointmentInline,
+        VisitInline,
         ConfigurationInline,
         SignInInline,
         HistoryInline,
@@ -69,7 +78,7 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (AuditEvent, AuditEventAdmin),
     (Terminal, TerminalAdmin),
     (SignIn, SignInAdmin),
-    (InstallationAppointment, InstallationAppointmentAdmin),
+    (Visit, VisitAdmin),
     (TrainingRecord, TrainingRecordAdmin),
     (InstallerProfile, InstallerProfileAdmin),
     (DeviceCredential, DeviceCredentialAdmin),
@@ -79,7 +88,8 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (EarlyWarning, EarlyWarningAdmin),
     (SupportCase, SupportCaseAdmin),
     (RemoteCommand, RemoteCommandAdmin),
-    (ServiceVisit, ServiceVisitAdmin),
+    (CaseVisit, CaseVisitAdmin),
+    (HostRegistration, HostRegistrationAdmin),
 ]
 
 for model, model_admin in REGISTERED:

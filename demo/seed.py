@@ -127,4 +127,4 @@ def register_demo_terminals() -> int | None:
     terminals = Terminal.objects.filter(
         status__in=[TerminalStatus.ASSIGNED, TerminalStatus.CONFIGURED, TerminalStatus.ACTIVE]
     ).select_related("application")
-    return sum(terminal_services.terminal_register_at_host(terminal=t) for t in terminals)
+    return sum(terminal_services.terminal_register_at_host(terminal=t) is not None for t in terminals)

@@ -15,6 +15,7 @@ from core.errors import WorkflowError
 from terminals.services import current_terminal
 
 from . import services
+from .access import visit_for_applicant
 from .calendar import visit_ics
 from .forms import SlotForm
 from .selectors import APPLICANT_NOTICE, booked_visit, free_slots, last_visit
@@ -80,4 +81,13 @@ def booking_calendar(request: HttpRequest, reference: str) -> HttpResponse:
         raise Http404
     response = HttpResponse(visit_ics(visit, for_installer=False), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="visit-{app.reference}.ics"'
+    return response
+
+
+@login_required
+def visit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    """The .ics of a visit to this merchant, whatever its purpose (a service visit's, from the case page)."""
+    visit = visit_for_applicant(request.user, pk)
+    response = HttpResponse(visit_ics(visit, for_installer=False), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="visit-{visit.pk}.ics"'
     return response

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import installer, merchant, staff
+from .views import merchant, staff
 
 app_name = "support"
 urlpatterns = [
@@ -11,5 +11,4 @@ urlpatterns = [
     path("queue/", staff.queue, name="queue"),
     path("queue/<str:reference>/", staff.case_manage, name="case_manage"),
     path("queue/<str:reference>/<str:action>/", staff.case_action, name="case_action"),
-    path("visits/<int:pk>/done/", installer.service_visit_done, name="service_visit_done"),
 ]

@@ -11,7 +11,7 @@ from applications.choices import Status
 from applications.models import MerchantApplication
 from installations import services as visit_services
 from installations.actions import VISIT_ACTIONS
-from installations.models import InstallationAppointment, TrainingRecord
+from installations.models import TrainingRecord, Visit
 from notifications.models import Notification
 from terminals import services as terminal_services
 from terminals.models import SignIn, Terminal, TerminalConfiguration
@@ -123,9 +123,7 @@ def _counts(app: MerchantApplication) -> Counts:
         status=lambda: MerchantApplication.objects.get(pk=app.pk).status,
         history=lambda: len(history_of(app)),
         outbox=lambda: Notification.objects.count(),
-        visits=lambda: list(
-            InstallationAppointment.objects.filter(application=app).values_list("status", "installer_id", "starts_at")
-        ),
+        visits=lambda: list(Visit.objects.filter(application=app).values_list("status", "installer_id", "starts_at")),
         terminals=lambda: list(Terminal.objects.filter(application=app).values_list("serial_number", "status")),
         configurations=lambda: TerminalConfiguration.objects.filter(application=app).count(),
         signins=lambda: SignIn.objects.filter(application=app).count(),

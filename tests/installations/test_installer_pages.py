@@ -74,7 +74,7 @@ def test_the_installer_calendar_file_holds_the_visit(clock, application_in, beij
     response = client.get(reverse("installations:visit_ics", args=[app.reference]))
     assert response["Content-Type"].startswith("text/calendar")
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
-    visit = app.appointments.get()
+    visit = app.visits.get()
     assert event.decoded("dtstart") == visit.starts_at
     assert event.decoded("dtend") == visit.ends_at
     assert app.legal_name in str(event["description"])
@@ -183,7 +183,7 @@ def test_staff_can_reassign_through_the_admin_button(
     url = reverse("admin:applications_merchantapplication_act", args=[app.pk, "reassign"])
     response = client.post(url, {"installer": other_installer.pk})
     assert response.status_code == 302
-    assert app.appointments.get(status="booked").installer == other_installer
+    assert app.visits.get(status="booked").installer == other_installer
 
 
 def test_the_visit_page_speaks_chinese(clock, application_in, beijing_installer, client):

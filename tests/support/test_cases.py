@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
-from installations.models import InstallationAppointment
+from installations.models import Visit
 from notifications.models import Notification
 from support.models import CaseEvent, CaseStatus, ServiceVisit, SupportCase
 from support.selectors import installer_service_visits
@@ -198,7 +198,7 @@ def test_an_installer_already_busy_is_refused(live_terminal_for, support, instal
 
 def test_an_installation_visit_at_the_same_time_also_makes_the_installer_busy(live_terminal, support, installer):
     when = _soon()
-    InstallationAppointment.objects.create(
+    Visit.objects.create(
         application=live_terminal.application,
         installer=installer,
         starts_at=when,
