@@ -162,15 +162,8 @@ def visit_book(
             _("Only staff can choose the installer: yours is given by your area and the installers' workload.")
         )
     windows = application.preferred_windows or []
-    if staff and not outside_windows and not in_windows(starts_at, windows):
-        labels = ", ".join(str(TimeWindow(w).label) for w in windows if w in TimeWindow.values)
-        raise ConditionsNotMet(
-            _(
-                "Visit time: %(when)s is outside the merchant's preferred time windows (%(windows)s). "
-                "Choose a time in them, or confirm that the merchant agreed to this time."
-            )
-            % {"when": local_when(starts_at), "windows": labels}
-        )
+    # Whoever books for the merchant keeps to the merchant's windows (the applicant picks their own time).
+    keep_windows = staff and not outside_windows and not in_windows(starts_at, windows)
     address = application.installation_address()
     serving = installers_serving(address)
     if installer is not None:
@@ -204,6 +197,15 @@ def visit_book(
         if reason:
             reasons.append(reason)
             continue
+        if keep_windows:
+            labels = ", ".join(str(TimeWindow(w).label) for w in windows if w in TimeWindow.values)
+            raise ConditionsNotMet(
+                _(
+                    "Visit time: %(when)s is outside the merchant's preferred time windows (%(windows)s). "
+                    "Choose a time in them, or confirm that the merchant agreed to this time."
+                )
+                % {"when": local_when(starts_at), "windows": labels}
+            )
         try:
             with transaction.atomic():
                 return Visit.objects.create(
@@ -389,7 +391,6 @@ def installation_start(*, application: MerchantApplication, by: User) -> Merchan
         check(app, "start_installation", by=by)
         visit = _booked(app)
         _require_assigned(app, by, visit)
-        _require_check_in_time(visit)
         fire(app, "start_installation", by=by)
         visit.checked_in_at = timezone.now()
         visit.save(update_fields=["checked_in_at"])

@@ -10,5 +10,6 @@ urlpatterns = [
     path("cases/<str:reference>/", merchant.case_detail, name="case_detail"),
     path("queue/", staff.queue, name="queue"),
     path("queue/<str:reference>/", staff.case_manage, name="case_manage"),
+    path("queue/<str:reference>/visits/<int:pk>/photo/", staff.visit_photo, name="visit_photo"),
     path("queue/<str:reference>/<str:action>/", staff.case_action, name="case_action"),
 ]

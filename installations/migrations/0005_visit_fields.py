@@ -6,9 +6,20 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def drop_stale_permissions(apps, schema_editor):
+    """The appointment's permissions (…_installationappointment) now hang on the visit's content type,
+    beside the visit's own (…_visit, made after migrate): the roles are granted these, the old go."""
+    Permission = apps.get_model("auth", "Permission")
+    Permission.objects.filter(
+        content_type__app_label="installations", codename__endswith="_installationappointment"
+    ).delete()
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
+        ('auth', '0012_alter_user_first_name_max_length'),
+        ('contenttypes', '0002_remove_content_type_name'),
         ('applications', '0004_sealed_personal_numbers'),
         ('installations', '0004_one_calendar_visit'),
         ('terminals', '0004_device_data_from_support'),
@@ -16,6 +27,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
+        migrations.RunPython(drop_stale_permissions, migrations.RunPython.noop),
         migrations.AlterModelOptions(
             name='visit',
             options={'ordering': ['starts_at'], 'verbose_name': 'visit', 'verbose_name_plural': 'visits'},

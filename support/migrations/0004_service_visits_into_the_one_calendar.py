@@ -37,6 +37,12 @@ def forward(apps, schema_editor):
         CaseVisit.objects.create(case_id=old.case_id, visit=visit)
 
 
+def drop_stale_content_type(apps, schema_editor):
+    """The old model's content type and its permissions (view_servicevisit...) go with its table."""
+    ContentType = apps.get_model("contenttypes", "ContentType")
+    ContentType.objects.filter(app_label="support", model="servicevisit").delete()
+
+
 def backward(apps, schema_editor):
     ServiceVisit = apps.get_model("support", "ServiceVisit")
     CaseVisit = apps.get_model("support", "CaseVisit")
@@ -61,6 +67,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("support", "0003_device_data_to_terminals"),
         ("installations", "0005_visit_fields"),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
@@ -91,4 +98,5 @@ class Migration(migrations.Migration):
         ),
         migrations.RunPython(forward, backward),
         migrations.DeleteModel(name="ServiceVisit"),
+        migrations.RunPython(drop_stale_content_type, migrations.RunPython.noop),
     ]

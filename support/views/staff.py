@@ -4,14 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from applications.choices import TimeWindow
 from core.actions import Action
 from core.views import act
 from installations.selectors import free_slots, windows_outside_hours
+from installations.views_installer import visit_photo_response
 from terminals.selectors import commands_about
 
 from ..access import case_for_support, require_support
@@ -52,7 +54,9 @@ def _render_case(request: HttpRequest, case, visit_form=None, resolve_form=None,
             "commands": commands_about(about_kind=CASE_SUBJECT, about_id=case.pk),
             "visits": case_visits(case),
             "visit_form": visit_form or VisitForm(),
-            "windows_outside": windows_outside_hours(case.application),
+            "windows_outside": [
+                TimeWindow(w).label for w in windows_outside_hours(case.application) if w in TimeWindow.values
+            ],
             "resolve_form": resolve_form or ResolveForm(),
         },
         status=status,
@@ -84,3 +88,14 @@ def refused(
     messages.error(request, message)
     name = FORM_OF_ACTION.get(action.name)
     return _render_case(request, case, status=status, **({name: form} if name and form is not None else {}))
+
+
+@login_required
+@require_GET
+def visit_photo(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The photo the installer took of what was done on the case's service visit."""
+    case = case_for_support(request.user, reference)
+    visit = next((v for v in case_visits(case) if v.pk == pk), None)
+    if visit is None:
+        raise Http404
+    return visit_photo_response(visit)
