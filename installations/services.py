@@ -406,11 +406,8 @@ def visit_assign_terminal(*, application: MerchantApplication, by: User, serial_
     with transaction.atomic():
         app = locked(application)
         _require_assigned(app, by)
-        terminal = terminal_services.terminal_assign(
-            application=app, by=by, serial_number=serial_number, register_at_host=False
-        )
-    terminal_services.terminal_register_at_host(terminal=terminal)  # network: after the commit, never inside it
-    return terminal
+        # The host learns the TID from a due row, sent by a job after the commit.
+        return terminal_services.terminal_assign(application=app, by=by, serial_number=serial_number)
 
 
 def visit_release_terminal(
