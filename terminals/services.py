@@ -557,9 +557,7 @@ def terminal_reconfigure(
         if not terminal.tid:
             # A terminal set up before TIDs were issued by the portal: the TID on it becomes its own.
             if Terminal.objects.filter(tid=values["tid"]).exclude(pk=terminal.pk).exists():
-                raise ValidationError(
-                    {"tid": _("Terminal ID (TID): %s belongs to another terminal.") % values["tid"]}
-                )
+                raise ValidationError({"tid": _("Terminal ID (TID): %s belongs to another terminal.") % values["tid"]})
             terminal.tid = values["tid"]  # type: ignore[assignment]
             Terminal.objects.filter(pk=terminal.pk).update(tid=terminal.tid)
         TerminalConfiguration.objects.filter(application=app, is_current=True).update(is_current=False)

@@ -4,7 +4,6 @@ import pytest
 from django.utils import timezone
 
 from core.errors import Conflict
-
 from installations.models import Visit
 from installations.selectors import free_slots
 from support.models import Incident, SupportCase
