@@ -55,6 +55,13 @@ def merchant_visits(user: User, idents: list[str]) -> dict[str, str]:
     return {k: v for k, v in found.items() if v}
 
 
+def support_visits(user: User, idents: list[str]) -> dict[str, str]:
+    """Support opens a service visit on its case's page."""
+    pks = [int(i) for i in idents if i.isdigit()]
+    rows = Visit.objects.filter(pk__in=pks, case_link__isnull=False).values_list("pk", "case_link__case__reference")
+    return {str(pk): reverse("support:case_manage", args=[ref]) for pk, ref in rows}
+
+
 def register_links() -> None:
     register("case", Role.APPLICANT, merchant_cases)
     register("case", Role.SUPPORT, support_cases)
@@ -62,4 +69,5 @@ def register_links() -> None:
     register("service_visit", Role.SUPPORT, support_cases)
     register("service_visit", Role.INSTALLER, installer_service_visits)
     register("visit", Role.APPLICANT, merchant_visits)
+    register("visit", Role.SUPPORT, support_visits)
     register("terminal", Role.APPLICANT, merchant_terminals)

@@ -193,7 +193,7 @@ def test_the_admin_opens_documents_through_the_staff_document_view(admin_client_
 
 @pytest.mark.parametrize(
     "model",
-    ["installations.installationappointment", "terminals.signin", "terminals.terminal", "notifications.notification"],
+    ["installations.visit", "terminals.signin", "terminals.terminal", "notifications.notification"],
 )
 def test_rows_that_are_history_cannot_be_deleted_from_the_admin(model, admin_user, rf):
     from django.apps import apps

@@ -213,11 +213,15 @@ def test_it_refuses_to_book_an_installer_slot_twice(reviewer, other_applicant, i
     first = application_in(Status.APPROVED)
     second = application_in(Status.APPROVED, owner=other_applicant)
     when = free_slots(first, installer=installer, days=30)[-1].starts_at  # staff may book beyond 14 days
-    inst.installation_schedule(application=first, by=reviewer, installer=installer, starts_at=when)
+    inst.installation_schedule(
+        application=first, by=reviewer, installer=installer, starts_at=when, outside_windows=True
+    )
     before = snapshot(second)
 
     with pytest.raises(Conflict) as refusal:
-        inst.installation_schedule(application=second, by=reviewer, installer=installer, starts_at=when)
+        inst.installation_schedule(
+            application=second, by=reviewer, installer=installer, starts_at=when, outside_windows=True
+        )
 
     assert "already booked" in refusal.value.message
     before.assert_unchanged()

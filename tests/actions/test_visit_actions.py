@@ -14,7 +14,7 @@ from installations.actions import VISIT_ACTIONS
 from installations.models import TrainingRecord, Visit
 from notifications.models import Notification
 from terminals import services as terminal_services
-from terminals.models import SignIn, Terminal, TerminalConfiguration
+from terminals.models import HostRegistration, SignIn, Terminal, TerminalConfiguration
 from tests.conftest import history_of
 from tests.visit_fixtures import give_profile, stock
 
@@ -52,6 +52,8 @@ class World:
         serial = f"SN-ACT-{app.pk:04d}"
         stock(self.reviewer, (serial, "countertop", "A1B2C3"))
         visit_services.visit_assign_terminal(application=app, by=self.installer, serial_number=serial)
+        # The job has sent the registration the assignment left due (no host in these tests).
+        HostRegistration.objects.filter(terminal__serial_number=serial).update(done_at=timezone.now())
         return app
 
     def config(self, app: MerchantApplication) -> dict:
