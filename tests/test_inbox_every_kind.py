@@ -5,6 +5,7 @@ without editing this test (a new kind only needs a line in `world` saying which 
 """
 
 import string
+
 import pytest
 from django.urls import reverse
 from django.utils import timezone
