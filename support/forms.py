@@ -78,7 +78,7 @@ class VisitForm(forms.Form):
         label=_("Installer"),
         queryset=User.objects.none(),
         required=False,
-        empty_label=_("The least busy installer of the area who is free then"),
+        empty_label=_("Any free installer (the least busy)"),
     )
     outside_windows = forms.BooleanField(
         label=_("The merchant agreed to a time outside their preferred time windows"), required=False
