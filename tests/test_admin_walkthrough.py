@@ -46,6 +46,7 @@ def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, 
             {
                 "installer": installer.pk,
                 "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT10:00"),
+                "outside_windows": "on",  # the merchant agreed (the day may be a weekend)
             },
         ),
         ("start_installation", {}),

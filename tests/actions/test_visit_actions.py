@@ -25,7 +25,11 @@ TOPICS = ["sale", "void", "refund", "settlement", "paper", "errors"]
 
 
 def _when(days: int = 2) -> str:
-    return (timezone.localtime() + timedelta(days=days)).strftime("%Y-%m-%dT11:00")
+    """11:00 on a weekday at least `days` ahead: the installer's hours and the merchant's weekday mornings."""
+    day = timezone.localtime() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day.strftime("%Y-%m-%dT11:00")
 
 
 class World:
