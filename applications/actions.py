@@ -54,7 +54,7 @@ def load(user: User, reference: str) -> MerchantApplication:
     else:
         found = qs.filter(reference=reference, applicant=user).first()
         if found is None and has_role(user, Role.INSTALLER):
-            found = qs.filter(reference=reference, appointments__installer=user).distinct().first()
+            found = qs.filter(reference=reference, visits__installer=user).distinct().first()
     if found is None:
         raise Http404
     return found

@@ -21,37 +21,46 @@ from applications.admin import (
 )
 from applications.models import AuditEvent, MerchantApplication
 from installations.admin import (
-    AppointmentInline,
-    InstallationAppointmentAdmin,
     InstallerProfileAdmin,
     TrainingRecordAdmin,
+    VisitAdmin,
+    VisitInline,
 )
-from installations.models import InstallationAppointment, InstallerProfile, TrainingRecord
+from installations.models import InstallerProfile, TrainingRecord, Visit
 from notifications.admin import NotificationAdmin
 from notifications.models import Notification
 from support.admin import (
+    CaseVisitAdmin,
     EarlyWarningAdmin,
     IncidentAdmin,
-    ServiceVisitAdmin,
     SupportCaseAdmin,
 )
 from support.models import (
+    CaseVisit,
     EarlyWarning,
     Incident,
-    ServiceVisit,
     SupportCase,
 )
 from terminals.admin import (
     ConfigurationInline,
     DeviceCredentialAdmin,
     DeviceEventAdmin,
+    HostRegistrationAdmin,
     RemoteCommandAdmin,
     SignInAdmin,
     SignInInline,
     TerminalAdmin,
     TerminalHealthAdmin,
 )
-from terminals.models import DeviceCredential, DeviceEvent, RemoteCommand, SignIn, Terminal, TerminalHealth
+from terminals.models import (
+    DeviceCredential,
+    DeviceEvent,
+    HostRegistration,
+    RemoteCommand,
+    SignIn,
+    Terminal,
+    TerminalHealth,
+)
 
 
 class MerchantApplicationAdmin(MerchantApplicationAdminBase):
@@ -60,7 +69,7 @@ class MerchantApplicationAdmin(MerchantApplicationAdminBase):
         DocumentInline,
         ConsentInline,
         NoteInline,
-        AppointmentInline,
+        VisitInline,
         ConfigurationInline,
         SignInInline,
         HistoryInline,
@@ -90,7 +99,7 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (AuditEvent, AuditEventAdmin),
     (Terminal, TerminalAdmin),
     (SignIn, SignInAdmin),
-    (InstallationAppointment, InstallationAppointmentAdmin),
+    (Visit, VisitAdmin),
     (TrainingRecord, TrainingRecordAdmin),
     (InstallerProfile, InstallerProfileAdmin),
     (DeviceCredential, DeviceCredentialAdmin),
@@ -100,7 +109,8 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (EarlyWarning, EarlyWarningAdmin),
     (SupportCase, SupportCaseAdmin),
     (RemoteCommand, RemoteCommandAdmin),
-    (ServiceVisit, ServiceVisitAdmin),
+    (CaseVisit, CaseVisitAdmin),
+    (HostRegistration, HostRegistrationAdmin),
 ]
 
 # Replacing a library's own: allauth's edits the secret (ours only shows and deletes);

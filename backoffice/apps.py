@@ -7,8 +7,3 @@ class BackofficeConfig(AppConfig):
 
     name = "backoffice"
     verbose_name = _("Back office")
-
-    def ready(self) -> None:
-        from .links import register_links
-
-        register_links()

@@ -30,7 +30,7 @@ ROLE_ENTRIES: list[tuple[Role, str, str]] = [
     (Role.APPLICANT, _("My terminals"), "support:my_terminals"),
     (Role.APPLICANT, _("My account"), "accounts:profile"),
     (Role.REVIEWER, _("Review queue"), "applications:review_queue"),
-    (Role.INSTALLER, _("My visits"), "backoffice:visits"),
+    (Role.INSTALLER, _("My visits"), "installations:my_visits"),
     (Role.SUPPORT, _("Support cases"), "support:queue"),
     (Role.REVIEWER, _("Dashboard"), "backoffice:dashboard"),
     (Role.SUPPORT, _("Dashboard"), "backoffice:dashboard"),

@@ -6,5 +6,4 @@ app_name = "backoffice"
 urlpatterns = [
     path("start/", views.landing, name="landing"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("visits/", views.visits, name="visits"),
 ]

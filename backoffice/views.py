@@ -1,7 +1,7 @@
 """Pages of the top floor: what shows several contexts at once.
 
-The staff dashboard (the pipeline, the installers' backlog and the terminals' health), the
-installer's one list of visits (installation and service), and the landing page of each role.
+The staff dashboard (the pipeline, the installers' backlog and the terminals' health) and the
+landing page of each role.
 The figures come from installations.dashboard, refreshed off the request; the page shows
 when they were computed.
 """
@@ -9,14 +9,13 @@ when they were computed.
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.roles import Role, has_role, is_staff_member
 from applications.choices import Status
 from applications.selectors import DAILY_STATES, sla_hours
 from installations.dashboard import cached_figures
-from support.selectors import installer_tasks, terminal_health_summary
+from support.selectors import terminal_health_summary
 
 # The funnel in the order the workflow reaches the states; the two ends that leave it last.
 FUNNEL = [
@@ -87,21 +86,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/dashboard.html", dashboard_context())
 
 
-@require_GET
-@login_required
-def visits(request: HttpRequest) -> HttpResponse:
-    """The installer's one list: installation visits and service visits, by day."""
-    if not has_role(request.user, Role.INSTALLER):
-        raise Http404
-    context = {"tasks": installer_tasks(request.user), "title": _("My visits and service visits")}
-    return render(request, "installations/tasks.html", context)
-
-
 # Where each role starts after logging in, in the order a person with several roles is sent.
 LANDINGS: list[tuple[Role, str]] = [
     (Role.REVIEWER, "applications:review_queue"),
     (Role.SUPPORT, "support:queue"),
-    (Role.INSTALLER, "backoffice:visits"),
+    (Role.INSTALLER, "installations:my_visits"),
     (Role.APPLICANT, "applications:mine"),
 ]
 

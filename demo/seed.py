@@ -19,7 +19,7 @@ from terminals import host
 from terminals import services as terminal_services
 from terminals.models import Terminal, TerminalStatus
 
-from .support_data import seed_support
+from .support_data import seed_service_visit, seed_support
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -55,6 +55,8 @@ TARGETS = [
     ("PA-DEMSUSPD", Status.SUSPENDED),
     ("PA-DEMREJCT", Status.REJECTED),
     ("PA-DEMWDRWN", Status.WITHDRAWN),
+    # Live, its terminal showing 97: support has booked a service visit (demo/support_data.py).
+    ("PA-DEMSERVC", Status.ACTIVE),
 ]
 
 
@@ -103,6 +105,7 @@ def seed() -> list[DemoLogin]:
             )
     stock_demo_terminals(people["reviewer"])
     seed_support()
+    seed_service_visit(support=people["support"], installer=people["installer"])
     return [DemoLogin(role, email, DEMO_PASSWORD) for email, role, *_rest in PEOPLE]
 
 
@@ -127,4 +130,4 @@ def register_demo_terminals() -> int | None:
     terminals = Terminal.objects.filter(
         status__in=[TerminalStatus.ASSIGNED, TerminalStatus.CONFIGURED, TerminalStatus.ACTIVE]
     ).select_related("application")
-    return sum(terminal_services.terminal_register_at_host(terminal=t) for t in terminals)
+    return sum(terminal_services.terminal_register_at_host(terminal=t) is not None for t in terminals)

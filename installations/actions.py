@@ -13,21 +13,24 @@ from applications.actions import transition
 from applications.choices import Status
 from applications.forms_reviewer import MessageForm
 from applications.models import MerchantApplication
-from core.actions import Action, extend
+from core.actions import Action, ActionSet, extend, register
 from terminals.selectors import signin_advice
 from terminals.services import signin_record
 
 from . import services
-from .access import visible_visits
+from .access import service_visit_for_installer, visible_visits
 from .forms import (
     AssignTerminalForm,
     ConfigurationForm,
     ReassignForm,
     ReleaseTerminalForm,
     SignInForm,
+    SwapTerminalForm,
     TrainingForm,
     VisitForm,
+    WorkForm,
 )
+from .models import Visit, VisitPurpose, VisitStatus
 
 installers = anyone_of(Role.INSTALLER)
 ON_SITE = (Status.CONFIGURING,)
@@ -44,14 +47,16 @@ VISIT_ACTIONS = [
     Action(
         "schedule_installation", gettext_lazy("Book the installation visit"),
         lambda app, by, d: services.installation_schedule(
-            application=app, by=by, installer=d["installer"], starts_at=d["starts_at"]
+            application=app, by=by, installer=d["installer"], starts_at=d["starts_at"],
+            outside_windows=d["outside_windows"],
         ),
         VisitForm, guard=transition("schedule_installation"),
     ),
     Action(
         "reschedule", gettext_lazy("Move the visit"),
         lambda app, by, d: services.installation_reschedule(
-            application=app, by=by, installer=d["installer"], starts_at=d["starts_at"]
+            application=app, by=by, installer=d["installer"], starts_at=d["starts_at"],
+            outside_windows=d["outside_windows"],
         ),
         VisitForm, guard=transition("reschedule"),
     ),
@@ -119,6 +124,76 @@ VISIT_ACTIONS = [
 ]  # fmt: skip
 
 
+# --- A visit of the one calendar, by its own steps (a service visit) --------------------------
+
+
+def visit_state(visit: Visit) -> str:
+    """What the page shows and posts back as `seen`: booked, on site (checked in), done, cancelled."""
+    if visit.status == VisitStatus.BOOKED and visit.checked_in_at:
+        return ON_SITE_STATE
+    return visit.status
+
+
+ON_SITE_STATE = "on_site"
+VISIT_STATE_LABELS = {ON_SITE_STATE: gettext_lazy("On site (checked in)"), **dict(VisitStatus.choices)}
+
+
+def _visit_loader(user: User, ident: str) -> Visit:
+    if user.is_superuser and str(ident).isdigit():
+        found = Visit.objects.filter(pk=int(ident), purpose=VisitPurpose.SERVICE).first()
+        if found is not None:
+            return found
+    return service_visit_for_installer(user, ident)
+
+
+SERVICE_VISIT_ACTIONS = ActionSet(
+    kind="visit",
+    model=Visit,
+    load=_visit_loader,
+    ident=lambda visit: str(visit.pk),
+    state=visit_state,
+    state_label=lambda value: str(VISIT_STATE_LABELS.get(value, value)),
+    page=lambda visit, user: reverse("installations:service_visit", args=[visit.pk]),
+    actions=[
+        Action(
+            "check_in", gettext_lazy("Check in"),
+            lambda visit, by, d: services.visit_check_in(visit=visit, by=by),
+            who=installers, states=(VisitStatus.BOOKED,), in_admin=False, done=gettext_lazy("Checked in."),
+        ),
+        Action(
+            "reconfigure", gettext_lazy("Re-enter the terminal's configuration"),
+            lambda visit, by, d: services.visit_reconfigure(visit=visit, by=by, **d),
+            ConfigurationForm, who=installers, states=(ON_SITE_STATE,), in_admin=False,
+            done=gettext_lazy("Configuration saved; the acquirer host is told. Now test the sign-in."),
+        ),
+        Action(
+            "swap", gettext_lazy("Swap the terminal"),
+            lambda visit, by, d: services.visit_swap_terminal(
+                visit=visit, by=by, serial_number=d["serial_number"], note=d["note"]
+            ),
+            SwapTerminalForm, who=installers, states=(ON_SITE_STATE,), in_admin=False,
+            done=gettext_lazy("Terminal swapped. Now enter its configuration."),
+        ),
+        Action(
+            "signin", gettext_lazy("Test the sign-in at the acquirer host"),
+            lambda visit, by, d: services.visit_service_signin(visit=visit, by=by),
+            who=installers, states=(ON_SITE_STATE,), in_admin=False, tell=tell_signin,
+        ),
+        Action(
+            "work", gettext_lazy("Record what was done"),
+            lambda visit, by, d: services.visit_record_work(visit=visit, by=by, notes=d["notes"], photo=d["photo"]),
+            WorkForm, who=installers, states=(ON_SITE_STATE,), in_admin=False, done=gettext_lazy("Saved."),
+        ),
+        Action(
+            "complete", gettext_lazy("Complete the visit"),
+            lambda visit, by, d: services.visit_complete(visit=visit, by=by),
+            who=installers, states=(ON_SITE_STATE,), in_admin=False,
+            done=gettext_lazy("Visit complete: support is told and the case moves on."),
+        ),
+    ],
+)  # fmt: skip
+
+
 def installer_page(app: MerchantApplication, user: User) -> str | None:
     """An installer goes back to the visit page, while the visit is theirs."""
     mine = has_role(user, Role.INSTALLER) and not user.is_superuser
@@ -132,3 +207,7 @@ def register_actions() -> None:
     from .views_installer import refused
 
     extend("application", VISIT_ACTIONS, refused=refused, page=installer_page)
+    from .views_installer import service_refused
+
+    SERVICE_VISIT_ACTIONS.refused = service_refused
+    register(SERVICE_VISIT_ACTIONS)

@@ -8,29 +8,29 @@ from accounts.roles import Role
 from core.choices import Province
 
 from . import services
-from .models import InstallationAppointment, InstallerProfile, TrainingRecord
+from .models import InstallerProfile, TrainingRecord, Visit
 
 
-class AppointmentInline(admin.TabularInline):
-    model = InstallationAppointment
+class VisitInline(admin.TabularInline):
+    model = Visit
     fk_name = "application"
     extra = 0
     can_delete = False
-    fields = ("starts_at", "ends_at", "installer", "status", "created_by")
+    fields = ("purpose", "starts_at", "ends_at", "installer", "status", "created_by", "completed_at")
     readonly_fields = fields
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
 
 
-class InstallationAppointmentAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
-    list_display = ("starts_at", "application", "installer", "status")
-    list_filter = ("status",)
+class VisitAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
+    list_display = ("starts_at", "purpose", "application", "installer", "status")
+    list_filter = ("purpose", "status")
     search_fields = ("=application__reference", "installer__email")
     list_select_related = ("application", "installer")
     date_hierarchy = "starts_at"
     show_full_result_count = False
-    readonly_fields = [f.name for f in InstallationAppointment._meta.fields]
+    readonly_fields = [f.name for f in Visit._meta.fields]
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False  # visits are booked through the application's button, which checks the slot

@@ -20,7 +20,7 @@ from applications.selectors import (
     status_counts,
 )
 
-from .models import AppointmentStatus, InstallationAppointment
+from .models import Visit, VisitStatus
 
 CACHE_KEY = "staff-dashboard:v1"
 
@@ -29,7 +29,7 @@ def installer_backlog(*, now: datetime | None = None) -> list[dict[str, object]]
     """Each installer's booked visits: how many, how many already past their time, the next one."""
     now = now or timezone.now()
     return list(
-        InstallationAppointment.objects.filter(status=AppointmentStatus.BOOKED)
+        Visit.objects.filter(status=VisitStatus.BOOKED)
         .order_by()
         .values("installer", "installer__first_name", "installer__last_name", "installer__email")
         .annotate(booked=Count("id"), overdue=Count("id", filter=Q(starts_at__lt=now)), next_visit=Min("starts_at"))

@@ -65,11 +65,36 @@ class TrainingForm(forms.Form):
     )
 
 
+SLOT_FORMATS = ["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"]
+
+
 class SlotForm(forms.Form):
     """The slot an applicant picks: one of those offered (the service checks it is still free)."""
 
-    starts_at = forms.DateTimeField(
-        label=_("Visit time"), input_formats=["%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M%z", "%Y-%m-%dT%H:%M:%S"]
+    starts_at = forms.DateTimeField(label=_("Visit time"), input_formats=SLOT_FORMATS)
+
+
+class SwapTerminalForm(forms.Form):
+    serial_number = forms.CharField(
+        label=_("Serial number of the new terminal (on its label)"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}),
+    )
+    note = forms.CharField(label=_("What is wrong with the old one"), max_length=200, required=False)
+
+
+class WorkForm(forms.Form):
+    notes = forms.CharField(
+        label=_("What was done"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("E.g. the TID re-entered, the sign-in answered 00, a sale tested with the merchant."),
+    )
+    photo = forms.FileField(
+        label=_("Photo (optional)"),
+        required=False,
+        help_text=_("JPEG or PNG, at most 10 MB: the terminal's screen, the receipt of the test sale."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/jpeg,image/png"}),
     )
 
 
@@ -82,6 +107,9 @@ class VisitForm(forms.Form):
     )
     starts_at = forms.DateTimeField(
         label=_("Visit starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    outside_windows = forms.BooleanField(
+        label=_("The merchant agreed to a time outside their preferred time windows"), required=False
     )
 
 

@@ -8,6 +8,7 @@ from applications.links import review_pages, status_pages
 from notifications.links import register
 
 from .access import visible_visits
+from .models import Visit, VisitPurpose, VisitStatus
 
 
 def visit_pages(user: User, references: list[str]) -> dict[str, str]:
@@ -20,7 +21,25 @@ def visit_pages(user: User, references: list[str]) -> dict[str, str]:
     return {ref: reverse("installations:visit", args=[ref]) for ref in refs}
 
 
+def visit_pages_by_number(user: User, idents: list[str]) -> dict[str, str]:
+    """An installer opens a visit of theirs, whatever its purpose, by its number."""
+    pks = [int(i) for i in idents if i.isdigit()]
+    rows = (
+        Visit.objects.filter(pk__in=pks, installer=user)
+        .exclude(status=VisitStatus.CANCELLED)
+        .values_list("pk", "purpose", "application__reference")
+    )
+    return {
+        str(pk): reverse("installations:service_visit", args=[pk])
+        if purpose == VisitPurpose.SERVICE
+        else reverse("installations:visit", args=[ref])
+        for pk, purpose, ref in rows
+    }
+
+
 def register_links() -> None:
+    register("visit", Role.INSTALLER, visit_pages_by_number)
+    register("visit", Role.APPLICANT, lambda user, idents: {})  # support, above, says where a merchant opens it
     register("installation", Role.INSTALLER, visit_pages)
     # The applicant and staff follow the visit on the application's own pages.
     register("installation", Role.APPLICANT, status_pages)

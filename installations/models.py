@@ -1,4 +1,6 @@
+import uuid
 from datetime import time
+from pathlib import PurePath
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -8,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import MerchantApplication
 from core.choices import Province
+from terminals.models import Terminal
 
 
 def default_working_days() -> list[int]:
@@ -69,40 +72,64 @@ class ServiceArea(models.Model):
         return " ".join(p for p in (self.get_province_display(), self.city) if p)
 
 
-class AppointmentStatus(models.TextChoices):
+class VisitPurpose(models.TextChoices):
+    """Why an installer goes: each purpose has its own steps on the visit page."""
+
+    INSTALLATION = "installation", _("Installation")
+    SERVICE = "service", _("Service")
+
+
+class VisitStatus(models.TextChoices):
     BOOKED = "booked", _("Booked")
     CANCELLED = "cancelled", _("Cancelled")
     DONE = "done", _("Done")
 
 
-class InstallationAppointment(models.Model):
-    """A visit of one installer to one merchant at one time."""
+def visit_photo_upload_to(instance: "Visit", filename: str) -> str:
+    # The stored name is made by the server: nothing the uploader typed reaches the disk.
+    return f"visits/{instance.pk}/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()[:6]}"
 
+
+class Visit(models.Model):
+    """One installer at one merchant at one time, whatever the purpose: the one calendar."""
+
+    purpose = models.CharField(
+        _("purpose"), max_length=20, choices=VisitPurpose.choices, default=VisitPurpose.INSTALLATION
+    )
     application = models.ForeignKey(
-        MerchantApplication, on_delete=models.CASCADE, related_name="appointments", verbose_name=_("application")
+        MerchantApplication, on_delete=models.CASCADE, related_name="visits", verbose_name=_("application")
+    )
+    terminal = models.ForeignKey(
+        Terminal,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="visits",
+        verbose_name=_("terminal"),
     )
     installer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="appointments", verbose_name=_("installer")
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="visits", verbose_name=_("installer")
     )
     starts_at = models.DateTimeField(_("starts at"))
     ends_at = models.DateTimeField(_("ends at"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=AppointmentStatus.choices, default=AppointmentStatus.BOOKED
-    )
+    status = models.CharField(_("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.BOOKED)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    notes = models.TextField(_("what was done"), blank=True)
+    # Re-encoded from its pixels at upload (applications.uploads); served only by a view that checks who asks.
+    photo = models.FileField(_("photo"), upload_to=visit_photo_upload_to, blank=True)
 
     class Meta:
-        verbose_name = _("installation appointment")
-        verbose_name_plural = _("installation appointments")
+        verbose_name = _("visit")
+        verbose_name_plural = _("visits")
         ordering = ["starts_at"]
         constraints = [
             # The database itself refuses a second booking of the same installer slot,
-            # whatever two requests do at the same instant.
+            # whatever the purposes and whatever two requests do at the same instant.
             models.UniqueConstraint(
                 fields=["installer", "starts_at"],
                 condition=models.Q(status="booked"),
@@ -110,14 +137,14 @@ class InstallationAppointment(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["application"],
-                condition=models.Q(status="booked"),
+                condition=models.Q(status="booked", purpose="installation"),
                 name="one_booked_visit_per_application",
             ),
         ]
         indexes = [models.Index(fields=["installer", "status", "starts_at"], name="visit_installer_day")]
 
     def __str__(self) -> str:
-        return f"{self.application} @ {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_purpose_display()} {self.application} @ {self.starts_at:%Y-%m-%d %H:%M}"
 
 
 TRAINING_TOPICS = (

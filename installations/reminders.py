@@ -19,20 +19,25 @@ from applications.reminders import WAITING_FOR_A_DECISION
 from notifications.models import DeliveryStatus, Notification
 from notifications.services import notify
 
-from .models import AppointmentStatus, InstallationAppointment
+from .models import Visit, VisitPurpose, VisitStatus
 
 VISIT_REMINDER_AHEAD = timedelta(hours=24)
+# (to the merchant, to the installer) for each purpose.
+REMINDERS = {
+    VisitPurpose.INSTALLATION: ("visit.reminder", "visit.reminder_installer"),
+    VisitPurpose.SERVICE: ("visit.reminder_service", "visit.reminder_service_installer"),
+}
 
 
-def visits_to_remind(*, now: datetime) -> QuerySet[InstallationAppointment]:
-    """Booked visits starting within the next 24 h that were booked more than 24 h ahead.
+def visits_to_remind(*, now: datetime) -> QuerySet[Visit]:
+    """Booked visits of every purpose starting within the next 24 h that were booked more than 24 h ahead.
 
     A visit booked for the next few hours needs no reminder: its booking message is one.
     """
     return (
-        InstallationAppointment.objects.filter(
-            status=AppointmentStatus.BOOKED,
-            application__status=Status.INSTALLATION_SCHEDULED,
+        Visit.objects.filter(
+            Q(purpose=VisitPurpose.SERVICE) | Q(application__status=Status.INSTALLATION_SCHEDULED),
+            status=VisitStatus.BOOKED,
             starts_at__gt=now,
             starts_at__lte=now + VISIT_REMINDER_AHEAD,
             created_at__lt=F("starts_at") - VISIT_REMINDER_AHEAD,
@@ -53,9 +58,11 @@ def remind_upcoming_visits(*, now: datetime | None = None) -> int:
             "when": visit.starts_at,
             "address": app.installation_address_display(),
         }
+        context["visit"] = str(visit.pk)
         key = f"visit:{visit.pk}"
+        templates = REMINDERS[visit.purpose]
         with transaction.atomic():
-            for person, template in ((app.applicant, "visit.reminder"), (visit.installer, "visit.reminder_installer")):
+            for person, template in ((app.applicant, templates[0]), (visit.installer, templates[1])):
                 if person.is_active:
                     sent += bool(notify(recipient=person, template=template, context=context, key=key))
     return sent
@@ -86,9 +93,7 @@ def digest_figures(*, now: datetime) -> dict[str, int | str]:
         ).count(),
         "in_review": by_status.get(Status.IN_REVIEW, 0),
         "changes_requested": by_status.get(Status.CHANGES_REQUESTED, 0),
-        "visits_today": InstallationAppointment.objects.filter(
-            status=AppointmentStatus.BOOKED, starts_at__date=today
-        ).count(),
+        "visits_today": Visit.objects.filter(status=VisitStatus.BOOKED, starts_at__date=today).count(),
         "failed": Notification.objects.filter(
             status=DeliveryStatus.FAILED, created_at__gt=now - timedelta(days=1)
         ).count(),

@@ -152,9 +152,12 @@ def carry(
     ensure_installer_covers(installer, app, reviewer)
     if target == Status.APPROVED:
         return app
-    # Staff book for the installer given (an applicant's booking would pick the least busy one).
+    # Staff book for the installer given (an applicant's booking would pick the least busy one), at
+    # the first free slot, which the sample merchant agreed to whatever their preferred windows.
     slot = free_slots(app, installer=installer, days=90)[0]
-    install_services.installation_schedule(application=app, by=reviewer, installer=installer, starts_at=slot.starts_at)
+    install_services.installation_schedule(
+        application=app, by=reviewer, installer=installer, starts_at=slot.starts_at, outside_windows=True
+    )
     app.refresh_from_db()
     if target == Status.INSTALLATION_SCHEDULED:
         return app

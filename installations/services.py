@@ -8,13 +8,17 @@ lives in this context and the terminals context.
 import unicodedata
 from datetime import datetime, time, timedelta
 
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
 from accounts.roles import Role, is_staff_member
+from applications.choices import TimeWindow
 from applications.models import MerchantApplication
+from applications.uploads import clean_upload
 from applications.workflow import check, fire, locked
 from core.choices import Province
 from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
@@ -24,18 +28,21 @@ from terminals import services as terminal_services
 from terminals.models import SignIn, Terminal, TerminalConfiguration
 from terminals.selectors import latest_signin_code
 
+from . import hooks
 from .models import (
     TRAINING_TOPICS,
-    AppointmentStatus,
-    InstallationAppointment,
     InstallerProfile,
     ServiceArea,
     TrainingRecord,
+    Visit,
+    VisitPurpose,
+    VisitStatus,
 )
 from .selectors import (
     APPLICANT_NOTICE,
     HORIZON_DAYS,
     VISIT_LENGTH,
+    in_windows,
     installers_serving,
     unavailability,
     visits_on_days,
@@ -48,10 +55,10 @@ def _area(address: dict[str, str]) -> str:
     return " ".join(str(p) for p in (province, address.get("city", "")) if p)
 
 
-def _booked(app: MerchantApplication) -> InstallationAppointment | None:
+def _booked(app: MerchantApplication) -> Visit | None:
     return (
-        InstallationAppointment.objects.select_for_update(of=("self",))
-        .filter(application=app, status=AppointmentStatus.BOOKED)
+        Visit.objects.select_for_update(of=("self",))
+        .filter(application=app, purpose=VisitPurpose.INSTALLATION, status=VisitStatus.BOOKED)
         .select_related("installer")
         .first()
     )
@@ -111,14 +118,28 @@ def installer_profile_save(
 # --- Booking ----------------------------------------------------------------------------------
 
 
-def _place(
-    *, app: MerchantApplication, by: User, starts_at: datetime, installer: User | None
-) -> InstallationAppointment:
-    """Book the slot for the least busy free installer of the area (or the one staff chose).
+def visit_book(
+    *,
+    application: MerchantApplication,
+    purpose: str,
+    starts_at: datetime,
+    by: User,
+    installer: User | None = None,
+    terminal: Terminal | None = None,
+    moving: Visit | None = None,
+    outside_windows: bool = False,
+) -> Visit:
+    """The one booking of the one calendar, whatever the purpose: book the slot for the least
+    busy free installer of the merchant's area (or the one staff or support chose).
 
-    The installers' profile rows are locked first, in one order, so that two bookings of
-    the same installer wait for each other and the second sees the first; the unique
-    constraint on (installer, starts_at) is the last net.
+    Runs inside the caller's transaction (which holds the application's or the case's lock).
+    The installers' profile rows are locked first, in one order, so that two bookings of the
+    same installer, of any purposes, wait for each other and the second sees the first; the
+    unique constraint on (installer, starts_at) is the last net. Working days and hours, the
+    visits per day (every purpose counted), the area and the active flag hold for everyone; the
+    24 h notice and the 14-day horizon for applicants; the merchant's preferred time windows for
+    whoever books for the merchant (`outside_windows`: the merchant agreed to another time).
+    `moving`, the visit being moved, no longer counts.
     """
     now = timezone.now()
     staff = is_staff_member(by)
@@ -140,11 +161,17 @@ def _place(
         raise RoleRefused(
             _("Only staff can choose the installer: yours is given by your area and the installers' workload.")
         )
-    address = app.installation_address()
+    windows = application.preferred_windows or []
+    # Whoever books for the merchant keeps to the merchant's windows (the applicant picks their own time).
+    keep_windows = staff and not outside_windows and not in_windows(starts_at, windows)
+    address = application.installation_address()
     serving = installers_serving(address)
     if installer is not None:
         if not installer.groups.filter(name=Role.INSTALLER).exists():
             raise ConditionsNotMet(_("Installer: %s is not an installer.") % installer)
+        profile = InstallerProfile.objects.filter(user=installer).first()
+        if profile is None or not profile.is_active or not installer.is_active:
+            raise ConditionsNotMet(_("Installer: %s takes no new visits (inactive).") % installer)
         if not serving.filter(user=installer).exists():
             raise ConditionsNotMet(
                 _("Installer: %(name)s does not serve %(area)s.") % {"name": installer, "area": _area(address)}
@@ -162,7 +189,7 @@ def _place(
         .select_related("user")
         .order_by("pk")
     )
-    booked = visits_on_days(candidate_ids, starts_at, starts_at)
+    booked = visits_on_days(candidate_ids, starts_at, starts_at, moving=moving)
     load = workload(candidate_ids)
     reasons = []
     for profile in sorted(profiles, key=lambda p: (load[p.user_id], p.pk)):
@@ -170,10 +197,21 @@ def _place(
         if reason:
             reasons.append(reason)
             continue
+        if keep_windows:
+            labels = ", ".join(str(TimeWindow(w).label) for w in windows if w in TimeWindow.values)
+            raise ConditionsNotMet(
+                _(
+                    "Visit time: %(when)s is outside the merchant's preferred time windows (%(windows)s). "
+                    "Choose a time in them, or confirm that the merchant agreed to this time."
+                )
+                % {"when": local_when(starts_at), "windows": labels}
+            )
         try:
             with transaction.atomic():
-                return InstallationAppointment.objects.create(
-                    application=app,
+                return Visit.objects.create(
+                    purpose=purpose,
+                    application=application,
+                    terminal=terminal,
                     installer=profile.user,
                     starts_at=starts_at,
                     ends_at=starts_at + VISIT_LENGTH,
@@ -184,7 +222,7 @@ def _place(
     if installer is not None:
         if any(
             v.installer_id == installer.pk
-            and v.status == AppointmentStatus.BOOKED
+            and v.status == VisitStatus.BOOKED
             and v.starts_at < starts_at + VISIT_LENGTH
             and v.ends_at > starts_at
             for v in booked
@@ -200,9 +238,20 @@ def _place(
     )
 
 
-def _tell_both(
-    app: MerchantApplication, visit: InstallationAppointment, applicant_template: str, installer_template: str
-) -> None:
+def _place(
+    *, app: MerchantApplication, by: User, starts_at: datetime, installer: User | None, outside_windows: bool = False
+) -> Visit:
+    return visit_book(
+        application=app,
+        purpose=VisitPurpose.INSTALLATION,
+        starts_at=starts_at,
+        by=by,
+        installer=installer,
+        outside_windows=outside_windows,
+    )
+
+
+def _tell_both(app: MerchantApplication, visit: Visit, applicant_template: str, installer_template: str) -> None:
     context = {
         "reference": app.reference,
         "when": visit.starts_at,
@@ -212,7 +261,7 @@ def _tell_both(
     notify(recipient=visit.installer, template=installer_template, context=context)
 
 
-def _refuse_late_change(visit: InstallationAppointment | None, by: User, what: str) -> None:
+def _refuse_late_change(visit: Visit | None, by: User, what: str) -> None:
     if visit is None or is_staff_member(by):
         return
     if visit.starts_at - timezone.now() < APPLICANT_NOTICE:
@@ -225,21 +274,31 @@ def _refuse_late_change(visit: InstallationAppointment | None, by: User, what: s
 
 
 def installation_schedule(
-    *, application: MerchantApplication, by: User, starts_at: datetime, installer: User | None = None
-) -> InstallationAppointment:
+    *,
+    application: MerchantApplication,
+    by: User,
+    starts_at: datetime,
+    installer: User | None = None,
+    outside_windows: bool = False,
+) -> Visit:
     """Book the visit. Without `installer`, the least busy free installer of the area gets it."""
     with transaction.atomic():
         app = locked(application)
         check(app, "schedule_installation", by=by)
-        visit = _place(app=app, by=by, starts_at=starts_at, installer=installer)
+        visit = _place(app=app, by=by, starts_at=starts_at, installer=installer, outside_windows=outside_windows)
         fire(app, "schedule_installation", by=by, description=_("Visit on %s") % local_when(starts_at))
         _tell_both(app, visit, "installation.scheduled", "installation.assigned")
         return visit
 
 
 def installation_reschedule(
-    *, application: MerchantApplication, by: User, starts_at: datetime, installer: User | None = None
-) -> InstallationAppointment:
+    *,
+    application: MerchantApplication,
+    by: User,
+    starts_at: datetime,
+    installer: User | None = None,
+    outside_windows: bool = False,
+) -> Visit:
     """Move the visit: the applicant up to 24 h before it, staff at any time."""
     with transaction.atomic():
         app = locked(application)
@@ -247,9 +306,9 @@ def installation_reschedule(
         old = _booked(app)
         _refuse_late_change(old, by, _("moved"))
         if old:
-            old.status = AppointmentStatus.CANCELLED
+            old.status = VisitStatus.CANCELLED
             old.save(update_fields=["status"])
-        visit = _place(app=app, by=by, starts_at=starts_at, installer=installer)
+        visit = _place(app=app, by=by, starts_at=starts_at, installer=installer, outside_windows=outside_windows)
         fire(app, "reschedule", by=by, description=_("Visit moved to %s") % local_when(starts_at))
         _tell_both(app, visit, "installation.scheduled", "installation.assigned")
         if old and old.installer_id != visit.installer_id:
@@ -261,7 +320,7 @@ def installation_reschedule(
         return visit
 
 
-def installation_reassign(*, application: MerchantApplication, by: User, installer: User) -> InstallationAppointment:
+def installation_reassign(*, application: MerchantApplication, by: User, installer: User) -> Visit:
     """Staff give the visit, at the same time, to another installer."""
     if not is_staff_member(by):
         raise RoleRefused(_("Only staff can reassign a visit."))
@@ -273,9 +332,9 @@ def installation_reassign(*, application: MerchantApplication, by: User, install
             raise InvalidState(_("Application %s has no booked visit to reassign.") % app.reference)
         if old.installer_id == installer.pk:
             raise ConditionsNotMet(_("Installer: %s already has this visit.") % installer)
-        old.status = AppointmentStatus.CANCELLED
+        old.status = VisitStatus.CANCELLED
         old.save(update_fields=["status"])
-        visit = _place(app=app, by=by, starts_at=old.starts_at, installer=installer)
+        visit = _place(app=app, by=by, starts_at=old.starts_at, installer=installer, outside_windows=True)
         fire(app, "reschedule", by=by, description=_("Visit reassigned to %s") % installer)
         context = {
             "reference": app.reference,
@@ -295,7 +354,7 @@ def installation_cancel(*, application: MerchantApplication, by: User, message: 
         visit = _booked(app)
         _refuse_late_change(visit, by, _("cancelled"))
         if visit:
-            visit.status = AppointmentStatus.CANCELLED
+            visit.status = VisitStatus.CANCELLED
             visit.save(update_fields=["status"])
         fire(app, "cancel_installation", by=by, description=message)
         if visit:
@@ -306,12 +365,12 @@ def installation_cancel(*, application: MerchantApplication, by: User, message: 
 # --- The visit ---------------------------------------------------------------------------------
 
 
-def _require_assigned(app: MerchantApplication, by: User, visit: InstallationAppointment | None = None) -> None:
+def _require_assigned(app: MerchantApplication, by: User, visit: Visit | None = None) -> None:
     visit = (
         visit
         if visit is not None
         else (
-            InstallationAppointment.objects.filter(application=app, status=AppointmentStatus.BOOKED)
+            Visit.objects.filter(application=app, purpose=VisitPurpose.INSTALLATION, status=VisitStatus.BOOKED)
             .select_related("installer")
             .first()
         )
@@ -347,11 +406,8 @@ def visit_assign_terminal(*, application: MerchantApplication, by: User, serial_
     with transaction.atomic():
         app = locked(application)
         _require_assigned(app, by)
-        terminal = terminal_services.terminal_assign(
-            application=app, by=by, serial_number=serial_number, register_at_host=False
-        )
-    terminal_services.terminal_register_at_host(terminal=terminal)  # network: after the commit, never inside it
-    return terminal
+        # The host learns the TID from a due row, sent by a job after the commit.
+        return terminal_services.terminal_assign(application=app, by=by, serial_number=serial_number)
 
 
 def visit_release_terminal(
@@ -458,9 +514,185 @@ def installation_complete_training(
             )
         fire(app, "complete_training", by=by, confirmed_by_merchant=record.confirmed_by_name)
         if visit:
-            visit.status = AppointmentStatus.DONE
+            visit.status = VisitStatus.DONE
             visit.completed_at = timezone.now()
             visit.save(update_fields=["status", "completed_at"])
         terminal_services.terminal_activate(application=app, by=by)
         notify(recipient=app.applicant, template="terminal.active", context={"reference": app.reference})
         return app
+
+
+# --- Every visit: check-in time, cancelling, moving ------------------------------------------------
+
+
+def check_in_opens(visit: Visit) -> datetime:
+    return visit.starts_at - timedelta(minutes=settings.VISIT_CHECK_IN_EARLY_MINUTES)
+
+
+def _require_check_in_time(visit: Visit) -> None:
+    """An installer checks in on site, near the visit's time: not the day before, not days after."""
+    now = timezone.now()
+    if now < check_in_opens(visit):
+        raise ConditionsNotMet(
+            _("Check-in: opens at %(opens)s, %(minutes)d minutes before the visit.")
+            % {"opens": local_when(check_in_opens(visit)), "minutes": settings.VISIT_CHECK_IN_EARLY_MINUTES}
+        )
+    if now > visit.ends_at + timedelta(hours=12):
+        raise ConditionsNotMet(
+            _("Check-in: the visit of %s is long past; ask support or staff to book a new one.")
+            % local_when(visit.starts_at)
+        )
+
+
+def _visit_context(visit: Visit) -> dict[str, object]:
+    return {
+        "visit": str(visit.pk),
+        "reference": visit.application.reference,
+        "when": visit.starts_at,
+        "address": visit.application.installation_address_display(),
+    }
+
+
+def visit_cancel(*, visit: Visit, by: User, tell: bool = True) -> Visit:
+    """Cancel a booked service visit (inside the caller's transaction); the installer and the
+    merchant are told. Installation visits are cancelled with the application (installation_cancel)."""
+    fresh = Visit.objects.select_for_update().select_related("application__applicant", "installer").get(pk=visit.pk)
+    if fresh.status != VisitStatus.BOOKED:
+        return fresh
+    fresh.status = VisitStatus.CANCELLED
+    fresh.save(update_fields=["status"])
+    if tell:
+        context = _visit_context(fresh)
+        notify(recipient=fresh.installer, template="visit.cancelled_installer", context=context)
+        notify(recipient=fresh.application.applicant, template="visit.cancelled", context=context)
+    return fresh
+
+
+def visit_move(*, visit: Visit, by: User, starts_at: datetime, installer: User | None = None) -> Visit:
+    """Staff move a booked service visit to another slot (or installer): one booking of the one
+    calendar, the old slot freed in the same transaction; both installers and the merchant are told."""
+    if not is_staff_member(by):
+        raise RoleRefused(_("Only staff can move a service visit."))
+    with transaction.atomic():
+        old = (
+            Visit.objects.select_for_update()
+            .select_related("application__applicant", "installer", "terminal")
+            .get(pk=visit.pk)
+        )
+        if old.status != VisitStatus.BOOKED or old.checked_in_at:
+            raise InvalidState(_("This visit is “%s”: it cannot be moved.") % old.get_status_display())
+        old.status = VisitStatus.CANCELLED
+        old.save(update_fields=["status"])
+        new = visit_book(
+            application=old.application,
+            purpose=old.purpose,
+            starts_at=starts_at,
+            by=by,
+            installer=installer or old.installer,
+            terminal=old.terminal,
+            outside_windows=True,
+        )
+        context = _visit_context(new)
+        notify(recipient=new.installer, template="visit.moved_installer", context=context)
+        notify(recipient=old.application.applicant, template="visit.moved", context=context)
+        if new.installer_id != old.installer_id:
+            notify(recipient=old.installer, template="visit.cancelled_installer", context=_visit_context(old))
+        return new
+
+
+# --- A service visit, step by step ------------------------------------------------------------
+
+
+def _service_visit(visit: Visit, by: User, *, checked_in: bool = True) -> Visit:
+    """The visit locked, if it is this installer's, booked, and (for the steps on site) checked in."""
+    fresh = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("application", "terminal", "installer")
+        .get(pk=visit.pk)
+    )
+    if fresh.installer_id != by.pk and not by.is_superuser:
+        raise RoleRefused(_("Only %s, the installer of this visit, can do this.") % fresh.installer)
+    if fresh.status != VisitStatus.BOOKED:
+        raise InvalidState(_("This visit is “%s”: nothing more can be done on it.") % fresh.get_status_display())
+    if checked_in and fresh.checked_in_at is None:
+        raise ConditionsNotMet(_("Check in first: this step is done on site, after the check-in."))
+    return fresh
+
+
+def visit_check_in(*, visit: Visit, by: User) -> Visit:
+    """The installer is on site (not earlier than VISIT_CHECK_IN_EARLY_MINUTES before the visit)."""
+    with transaction.atomic():
+        fresh = _service_visit(visit, by, checked_in=False)
+        if fresh.checked_in_at:
+            raise InvalidState(_("You checked in already, at %s.") % local_when(fresh.checked_in_at))
+        _require_check_in_time(fresh)
+        fresh.checked_in_at = timezone.now()
+        fresh.save(update_fields=["checked_in_at"])
+        return fresh
+
+
+def visit_reconfigure(*, visit: Visit, by: User, **values: object) -> TerminalConfiguration:
+    """Re-enter the terminal's configuration (TID, MID, host...) on a service visit; the host is
+    told of the terminal again (a due registration, sent by a job)."""
+    with transaction.atomic():
+        fresh = _service_visit(visit, by)
+        return terminal_services.terminal_reconfigure(
+            application=fresh.application,
+            by=by,
+            **values,  # type: ignore[arg-type]
+        )
+
+
+def visit_swap_terminal(*, visit: Visit, by: User, serial_number: str, note: str = "") -> Terminal:
+    """Swap the merchant's terminal for one from stock: the old one aside as faulty (the host forgets
+    its TID), the new one the merchant's (the host learns its TID); then re-enter the configuration."""
+    with transaction.atomic():
+        fresh = _service_visit(visit, by)
+        terminal = terminal_services.terminal_swap(
+            application=fresh.application, by=by, serial_number=serial_number, note=note
+        )
+        fresh.terminal = terminal
+        fresh.save(update_fields=["terminal"])
+        return terminal
+
+
+def visit_service_signin(*, visit: Visit, by: User) -> SignIn:
+    # The sign-in talks to the host, so it runs outside any transaction.
+    with transaction.atomic():
+        fresh = _service_visit(visit, by)
+    return terminal_services.signin_test(application=fresh.application, by=by, live=True)
+
+
+def visit_record_work(*, visit: Visit, by: User, notes: str, photo: object | None = None) -> Visit:
+    """What was done, in the installer's words, and a photo (re-encoded from its pixels)."""
+    notes = (notes or "").strip()
+    if not notes:
+        raise ConditionsNotMet(_("What was done: write a few words (e.g. the TID re-entered, the paper roll changed)."))
+    clean = clean_upload(photo) if photo is not None else None  # a ValidationError names the file's problem
+    if clean is not None and not clean.content_type.startswith("image/"):
+        raise ConditionsNotMet(_("Photo: expected a JPEG or PNG picture."))
+    with transaction.atomic():
+        fresh = _service_visit(visit, by)
+        fresh.notes = notes[:4000]
+        fields = ["notes"]
+        if clean is not None:
+            fresh.photo.save(f"photo{clean.extension}", ContentFile(clean.content), save=False)
+            fields.append("photo")
+        fresh.save(update_fields=fields)
+        return fresh
+
+
+def visit_complete(*, visit: Visit, by: User) -> Visit:
+    """The service visit is done: what was done is recorded; the case it was booked for moves on
+    (installations.hooks: support's handler, in this transaction)."""
+    with transaction.atomic():
+        fresh = _service_visit(visit, by)
+        if not fresh.notes:
+            raise ConditionsNotMet(
+                _("The visit cannot be completed yet. It needs:"), missing=[_("what was done, in a few words")]
+            )
+        fresh.status = VisitStatus.DONE
+        fresh.completed_at = timezone.now()
+        fresh.save(update_fields=["status", "completed_at"])
+        hooks.visit_done(fresh, by)
+        return fresh

@@ -1,4 +1,4 @@
-"""The installers' pages, made for a phone: the task list and the visit, step by step."""
+"""The installers' pages, made for a phone: "My visits" and each visit, step by step."""
 
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -15,27 +15,32 @@ from django.views.decorators.http import require_POST
 from accounts.roles import Role, has_role
 from applications.choices import Status
 from applications.models import MerchantApplication
+from applications.views.files import document_response
 from core.actions import Action, action_set
 from core.views import act, form_invalid, generic_refused_page
 from terminals.models import CommMode
 from terminals.selectors import current_configuration, latest_signin_code, signin_advice, signins_of
 from terminals.services import current_terminal
 
-from .access import visible_visits, visit_for_installer
+from .access import service_visit_for_installer, visible_visits, visit_for_installer
+from .actions import visit_state
 from .calendar import visit_ics
-from .forms import AssignTerminalForm, ConfigurationForm, ReleaseTerminalForm, TrainingForm
-from .models import TRAINING_TOPICS, InstallationAppointment, TrainingRecord
-from .selectors import task_list
+from .forms import AssignTerminalForm, ConfigurationForm, ReleaseTerminalForm, SwapTerminalForm, TrainingForm, WorkForm
+from .hooks import visit_panels
+from .models import TRAINING_TOPICS, TrainingRecord, Visit, VisitStatus
+from .selectors import my_visits, signed_in_since
+from .services import check_in_opens
 
 AFTER_CHECK_IN = (Status.CONFIGURING, Status.TRAINING, Status.ACTIVE, Status.SUSPENDED)
 AFTER_CONFIGURATION = (Status.TRAINING, Status.ACTIVE, Status.SUSPENDED)
 
 
 @login_required
-def tasks(request: HttpRequest) -> HttpResponse:
+def my_visits_page(request: HttpRequest) -> HttpResponse:
+    """The installer's one list: every visit of every purpose, by day."""
     if not has_role(request.user, Role.INSTALLER):
         raise Http404
-    return render(request, "installations/tasks.html", {"tasks": task_list(request.user)})
+    return render(request, "installations/my_visits.html", {"visits": my_visits(request.user)})
 
 
 def map_link(app: MerchantApplication) -> str:
@@ -64,7 +69,7 @@ def _steps(app: MerchantApplication, terminal: object, config: object, code: str
 def _visit_page(
     request: HttpRequest,
     app: MerchantApplication,
-    visit: InstallationAppointment,
+    visit: Visit,
     bound: dict[str, forms.Form] | None = None,
     status: int = 200,
 ) -> HttpResponse:
@@ -167,3 +172,116 @@ def refused(
         form.data["key_check_value"] = ""
     shown = step in PAGE_FORMS and form is not None
     return _visit_page(request, app, visit, bound={step: form} if shown else None, status=status)
+
+
+# --- A service visit ------------------------------------------------------------------------
+
+
+def _service_steps(visit: Visit, code: str) -> list[Step]:
+    return [
+        Step("check_in", _("Check in"), visit.checked_in_at is not None),
+        Step("terminal", _("Swap or reconfigure the terminal"), code != "" or visit.status == VisitStatus.DONE),
+        Step("signin", _("Sign-in test"), code == "00"),
+        Step("work", _("What was done"), bool(visit.notes)),
+        Step("complete", _("Complete"), visit.status == VisitStatus.DONE),
+    ]
+
+
+def _service_page(
+    request: HttpRequest, visit: Visit, bound: dict[str, forms.Form] | None = None, status: int = 200
+) -> HttpResponse:
+    bound = bound or {}
+    app = visit.application
+    terminal = current_terminal(app)
+    config = current_configuration(app)
+    code = signed_in_since(visit)
+    signins = signins_of(app, 5)
+    last = signins[0] if signins and visit.checked_in_at and signins[0].at >= visit.checked_in_at else None
+    initial = {}
+    if config is not None:
+        # Everything but the key check value, which the installer reads off the terminal again.
+        initial = {f: getattr(config, f) for f in ("tid", "mid", "host", "port", "comm_mode")}
+    elif terminal is not None:
+        initial = {
+            "tid": terminal.tid,
+            "mid": app.merchant_id,
+            "host": settings.ACQUIRER_HOST,
+            "port": settings.ACQUIRER_PORT,
+            "comm_mode": CommMode.ETHERNET,
+        }
+    context = {
+        "app": app,
+        "visit": visit,
+        "terminal": terminal,
+        "config": config,
+        "code": code,
+        "last_signin": last,
+        "advice": signin_advice(last.response_code, issued_tid=terminal.tid if terminal else None) if last else "",
+        "panels": visit_panels(visit),
+        "steps": _service_steps(visit, code),
+        "map_link": map_link(app),
+        "check_in_opens": check_in_opens(visit),
+        "registration": terminal.host_registrations.filter(done_at__isnull=True).first() if terminal else None,
+        "reconfigure_form": bound.get("reconfigure") or ConfigurationForm(initial=initial),
+        "swap_form": bound.get("swap") or SwapTerminalForm(),
+        "work_form": bound.get("work") or WorkForm(initial={"notes": visit.notes}),
+        "state": visit_state(visit),
+    }
+    return render(request, "installations/service_visit.html", context, status=status)
+
+
+@login_required
+def service_visit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _service_page(request, service_visit_for_installer(request.user, pk))
+
+
+@login_required
+def service_visit_calendar(request: HttpRequest, pk: int) -> HttpResponse:
+    visit = service_visit_for_installer(request.user, pk)
+    response = HttpResponse(visit_ics(visit, for_installer=True), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="visit-{visit.pk}.ics"'
+    return response
+
+
+@login_required
+def service_visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo of what was done: to the visit's installer (support sees it on the case page)."""
+    visit = service_visit_for_installer(request.user, pk)
+    return visit_photo_response(visit)
+
+
+def visit_photo_response(visit: Visit) -> HttpResponse:
+    if not visit.photo:
+        raise Http404
+    content_type = "image/png" if visit.photo.name.endswith(".png") else "image/jpeg"
+    return document_response(visit.photo.open("rb"), content_type=content_type, name=f"visit-{visit.pk}")
+
+
+SERVICE_STEPS = ("check_in", "reconfigure", "swap", "signin", "work", "complete")
+SERVICE_FORMS = ("reconfigure", "swap", "work")
+
+
+@login_required
+@require_POST
+def service_visit_step(request: HttpRequest, pk: int, step: str) -> HttpResponse:
+    """A step of the service visit page: the declared action (installations/actions.py), generic view."""
+    service_visit_for_installer(request.user, pk)  # 404 unless the visit is this installer's
+    if step not in SERVICE_STEPS:
+        raise Http404
+    return act(request, kind="visit", ident=str(pk), name=step)
+
+
+def service_refused(
+    request: HttpRequest, visit: Visit, action: Action, form: forms.Form | None, message: str, status: int
+) -> HttpResponse:
+    """The service visit page again, with why and the form as typed (a key typed is never sent back)."""
+    if form is None or message != form_invalid():
+        messages.error(request, message)
+    if form is not None and "key_check_value" in form.errors:
+        form.data = form.data.copy()
+        form.data["key_check_value"] = ""
+    fresh = Visit.objects.select_related("application", "application__applicant", "installer", "terminal").get(
+        pk=visit.pk
+    )
+    shown = action.name in SERVICE_FORMS and form is not None
+    return _service_page(request, fresh, bound={action.name: form} if shown else None, status=status)

@@ -25,6 +25,8 @@ APPLICATION = Subject("application")
 # An installation visit, named by its application's reference.
 INSTALLATION = Subject("installation")
 URGENT = (Channel.IN_APP, Channel.EMAIL, Channel.SMS)
+# A visit of the one calendar, whatever its purpose, named by its number.
+VISIT = Subject("visit", key="visit")
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,42 @@ TEMPLATES: dict[str, MessageTemplate] = {
         _("You visit the merchant of application {reference} on {when} at {address}."),
         URGENT,
         about=INSTALLATION,
+    ),
+    "visit.reminder_service": MessageTemplate(
+        _("Reminder: service visit on {when}"),
+        _("An installer visits you on {when} at {address} about your terminal. Please keep it at hand."),
+        URGENT,
+        about=VISIT,
+    ),
+    "visit.reminder_service_installer": MessageTemplate(
+        _("Reminder: service visit on {when}"),
+        _("You have a service visit on {when} at {address}."),
+        URGENT,
+        about=VISIT,
+    ),
+    "visit.moved": MessageTemplate(
+        _("Your visit is moved to {when}"),
+        _("The installer's visit at {address} is moved to {when}."),
+        URGENT,
+        about=VISIT,
+    ),
+    "visit.moved_installer": MessageTemplate(
+        _("Visit moved to {when}"),
+        _("Your visit at {address} is now on {when}."),
+        URGENT,
+        about=VISIT,
+    ),
+    "visit.cancelled": MessageTemplate(
+        _("Visit on {when} cancelled"),
+        _("The installer's visit on {when} at {address} is cancelled."),
+        URGENT,
+        about=VISIT,
+    ),
+    "visit.cancelled_installer": MessageTemplate(
+        _("Visit on {when} cancelled"),
+        _("Your visit on {when} at {address} is cancelled: no need to go."),
+        URGENT,
+        about=VISIT,
     ),
     # --- The terminal ----------------------------------------------------------------
     "terminal.active": MessageTemplate(

@@ -463,3 +463,14 @@ CELERY_BEAT_SCHEDULE = vars().get("CELERY_BEAT_SCHEDULE", {}) | {
         "options": {"expires": 3600},
     },
 }
+# Registrations at the acquirer host are due rows (terminals.HostRegistration) sent by a job;
+# this one sends those due again after a failure (backoff) or left by a broker that was down.
+CELERY_BEAT_SCHEDULE |= {
+    "terminals-send-due-host-registrations": {
+        "task": "terminals.tasks.send_due_host_registrations",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
+}
+# How long before its start an installer may check in to a visit (and at the latest, after its end).
+VISIT_CHECK_IN_EARLY_MINUTES = env.int("VISIT_CHECK_IN_EARLY_MINUTES", default=60)

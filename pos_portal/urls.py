@@ -32,7 +32,9 @@ urlpatterns = [
     # Addresses people have bookmarked, from before the back office composed these pages.
     path("installations/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
     path("support/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),
-    path("support/visits/", RedirectView.as_view(pattern_name="backoffice:visits")),
+    path("support/visits/", RedirectView.as_view(pattern_name="installations:my_visits")),
+    path("visits/", RedirectView.as_view(pattern_name="installations:my_visits")),
+    path("installations/tasks/", RedirectView.as_view(pattern_name="installations:my_visits")),
     # Terminals in the field post to the device API's address from before it moved to terminals
     # (a redirect would not do: a terminal's HTTP client need not follow one with its body).
     path("support/api/v1/reports", device_api.reports),

@@ -7,7 +7,7 @@ from accounts.models import User
 from accounts.roles import Role, has_role
 from terminals.models import Terminal
 
-from .models import ServiceVisit, SupportCase
+from .models import SupportCase
 
 
 def terminal_for_merchant(user: User, serial_number: str) -> Terminal:
@@ -32,9 +32,3 @@ def case_for_support(user: User, reference: str) -> SupportCase:
     return get_object_or_404(
         SupportCase.objects.select_related("terminal", "application__applicant", "opened_by"), reference=reference
     )
-
-
-def visit_for_installer(user: User, pk: int) -> ServiceVisit:
-    if not has_role(user, Role.INSTALLER):
-        raise Http404
-    return get_object_or_404(ServiceVisit, pk=pk, installer=user)

@@ -1,25 +1,25 @@
-"""Actions on a support case and on a service visit, declared once (core.actions): the case page's
-buttons, the installer's "visit done" and the admin's buttons are these."""
+"""Actions on a support case, declared once (core.actions): the case page's buttons and the admin's
+buttons are these. The service visit's own steps are the calendar's (installations/actions.py)."""
 
 from django.contrib import messages
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
 from accounts.roles import Role, anyone_of
 from core.actions import Action, ActionSet, register
+from installations.models import Visit
 
 from . import services
 from .access import case_for_support
 from .forms import ResolveForm, VisitForm
-from .models import OPEN_CASE_STATUSES, CaseStatus, ServiceVisit, SupportCase, VisitStatus
+from .models import OPEN_CASE_STATUSES, CaseStatus, SupportCase
 
 support_staff = anyone_of(Role.SUPPORT)
 
 
-def _tell_booked(request: HttpRequest, visit: ServiceVisit) -> None:
+def _tell_booked(request: HttpRequest, visit: Visit) -> None:
     messages.success(request, gettext("Service visit booked with %s.") % visit.installer)
 
 
@@ -48,7 +48,8 @@ CASE_ACTIONS = ActionSet(
         Action(
             "visit", _("Book a service visit"),
             lambda case, by, d: services.case_book_visit(
-                case=case, by=by, installer=d["installer"], starts_at=d["starts_at"]
+                case=case, by=by, installer=d["installer"], starts_at=d["starts_at"],
+                outside_windows=d["outside_windows"],
             ),
             VisitForm, who=support_staff, states=OPEN, tell=_tell_booked,
         ),
@@ -61,36 +62,8 @@ CASE_ACTIONS = ActionSet(
 )  # fmt: skip
 
 
-def _visit_of_installer(user: User, ident: str) -> ServiceVisit:
-    if not ident.isdigit():
-        raise Http404
-    found = ServiceVisit.objects.filter(pk=int(ident), installer=user).select_related("case").first()
-    if found is None:
-        raise Http404
-    return found
-
-
-VISIT_ACTIONS = ActionSet(
-    kind="service_visit",
-    model=ServiceVisit,
-    load=_visit_of_installer,
-    ident=lambda visit: str(visit.pk),
-    state=lambda visit: visit.status,
-    state_label=lambda value: str(VisitStatus(value).label) if value in VisitStatus.values else value,
-    page=lambda visit, user: reverse("installations:tasks"),
-    actions=[
-        Action(
-            "done", _("Yes, the visit is done"),
-            lambda visit, by, d: services.visit_complete(visit=visit, by=by),
-            who=installers, states=(VisitStatus.BOOKED,), done=_("Visit marked done."),
-        ),
-    ],
-)  # fmt: skip
-
-
 def register_actions() -> None:
     from .views.staff import refused  # the case page redraws itself; its module imports this one
 
     CASE_ACTIONS.refused = refused
     register(CASE_ACTIONS)
-    register(VISIT_ACTIONS)

@@ -33,6 +33,8 @@ class SupportCaseAdmin(ReadOnlyAdmin):
     inlines = [CaseEventInline]
 
 
-class ServiceVisitAdmin(ReadOnlyAdmin):
-    list_display = ("case", "installer", "starts_at", "status")
-    list_filter = ("status",)
+class CaseVisitAdmin(ReadOnlyAdmin):
+    """Which visit of the one calendar each case booked (the visit itself: installations' admin)."""
+
+    list_display = ("case", "visit")
+    list_select_related = ("case", "visit", "visit__application")

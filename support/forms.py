@@ -1,11 +1,14 @@
 """Validate and convert input only: the support pages' forms."""
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from installations.forms import SLOT_FORMATS
 
 from .catalogue import CATALOGUE, KNOWN_CODES, SYMPTOMS
 
@@ -67,16 +70,46 @@ class CaseForm(forms.Form):
 
 
 class VisitForm(forms.Form):
-    installer = forms.ModelChoiceField(label=_("Installer"), queryset=User.objects.none())
-    starts_at = forms.DateTimeField(
-        label=_("Visit starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    """A free slot of the one calendar (offered by installations.selectors.free_slots; the booking
+    checks again that it is still free) and, optionally, the installer."""
+
+    starts_at = forms.DateTimeField(label=_("Free slot"), input_formats=SLOT_FORMATS, widget=forms.Select)
+    installer = forms.ModelChoiceField(
+        label=_("Installer"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Any free installer (the least busy)"),
+    )
+    outside_windows = forms.BooleanField(
+        label=_("The merchant agreed to a time outside their preferred time windows"), required=False
     )
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, slots: list | None = None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["installer"].queryset = User.objects.filter(groups__name=Role.INSTALLER, is_active=True).order_by(
             "last_name", "first_name"
         )
+        if slots is not None:
+            self.fields["starts_at"].widget.choices = slot_choices(slots)
+
+
+def slot_choices(slots: list) -> list:
+    """The free slots by day, the merchant's preferred windows first within each day."""
+    tz = timezone.get_default_timezone()
+    days: dict = {}
+    for slot in slots:
+        local = timezone.localtime(slot.starts_at, tz)
+        days.setdefault(local.date(), []).append((not slot.preferred, local, slot))
+    choices: list = [("", gettext("— choose a free slot —"))]
+    for day, rows in days.items():
+        options = []
+        for _later, local, slot in sorted(rows, key=lambda r: (r[0], r[1])):
+            label = f"{local:%H:%M}–{timezone.localtime(slot.ends_at, tz):%H:%M}"
+            if slot.preferred:
+                label += " · " + gettext("merchant's preferred time")
+            options.append((local.isoformat(), label))
+        choices.append((date_format(day, "D Y-m-d"), options))
+    return choices
 
 
 class ResolveForm(forms.Form):

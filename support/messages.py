@@ -47,6 +47,13 @@ SUPPORT_TEMPLATES: dict[str, MessageTemplate] = {
         _("The installer has finished the service visit of case {reference}: check the terminal and resolve the case."),
         about=CASE,
     ),
+    "support.visit_done_merchant": MessageTemplate(
+        _("Service visit done for case {reference}"),
+        _(
+            "The installer has finished the service visit of case {reference}. Support checks your terminal and closes the case."
+        ),
+        about=CASE,
+    ),
     "support.case_resolved": MessageTemplate(
         _("Support case {reference} resolved"),
         _("Your case {reference} is resolved: {resolution}"),

@@ -5,8 +5,9 @@ it) is the terminal's own and lives in `terminals`.
 
 - Incident: many terminals reporting host or gateway errors together.
 - EarlyWarning: one open warning per terminal and kind, closed when the cause goes away.
-- SupportCase (+ CaseEvent): a merchant's problem with the evidence; a ServiceVisit (and the
-  terminals' remote commands, enqueued about the case) is what support does about it.
+- SupportCase (+ CaseEvent): a merchant's problem with the evidence; a service visit of the one
+  calendar (installations.Visit, linked by CaseVisit) and the terminals' remote commands,
+  enqueued about the case, are what support does about it.
 """
 
 import secrets
@@ -17,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import MerchantApplication
+from installations.models import Visit
 from terminals.models import Terminal
 
 _REFERENCE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud on the phone
@@ -79,10 +81,11 @@ class CaseStatus(models.TextChoices):
     OPEN = "open", _("Open")
     REMOTE_ACTION = "remote_action", _("Remote action sent")
     VISIT_BOOKED = "visit_booked", _("Service visit booked")
+    VISIT_DONE = "visit_done", _("Service visit done")
     RESOLVED = "resolved", _("Resolved")
 
 
-OPEN_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.REMOTE_ACTION, CaseStatus.VISIT_BOOKED)
+OPEN_CASE_STATUSES = (CaseStatus.OPEN, CaseStatus.REMOTE_ACTION, CaseStatus.VISIT_BOOKED, CaseStatus.VISIT_DONE)
 
 
 class SupportCase(models.Model):
@@ -145,47 +148,19 @@ class CaseEvent(models.Model):
         return f"{self.case_id} {self.action}"
 
 
-class VisitStatus(models.TextChoices):
-    BOOKED = "booked", _("Booked")
-    DONE = "done", _("Done")
-    CANCELLED = "cancelled", _("Cancelled")
+class CaseVisit(models.Model):
+    """A visit of the one calendar (installations.Visit) booked by support for a case.
 
+    The visit itself (installer, time, status, what was done) is the calendar's; the case
+    only remembers which visits it booked.
+    """
 
-class ServiceVisit(models.Model):
-    """An installer's visit to a live terminal, booked from a support case."""
-
-    case = models.ForeignKey(SupportCase, on_delete=models.PROTECT, related_name="visits", verbose_name=_("case"))
-    application = models.ForeignKey(
-        MerchantApplication, on_delete=models.PROTECT, related_name="service_visits", verbose_name=_("application")
-    )
-    terminal = models.ForeignKey(
-        Terminal, on_delete=models.PROTECT, related_name="service_visits", verbose_name=_("terminal")
-    )
-    installer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="service_visits", verbose_name=_("installer")
-    )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
-    status = models.CharField(_("status"), max_length=10, choices=VisitStatus.choices, default=VisitStatus.BOOKED)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
-    )
-    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    case = models.ForeignKey(SupportCase, on_delete=models.PROTECT, related_name="visit_links", verbose_name=_("case"))
+    visit = models.OneToOneField(Visit, on_delete=models.PROTECT, related_name="case_link", verbose_name=_("visit"))
 
     class Meta:
-        verbose_name = _("service visit")
-        verbose_name_plural = _("service visits")
-        ordering = ["starts_at"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["installer", "starts_at"],
-                condition=models.Q(status="booked"),
-                name="service_visit_slot_once",
-            ),
-            models.UniqueConstraint(
-                fields=["case"], condition=models.Q(status="booked"), name="one_booked_visit_per_case"
-            ),
-        ]
+        verbose_name = _("visit of a case")
+        verbose_name_plural = _("visits of cases")
 
     def __str__(self) -> str:
-        return f"{self.case} @ {self.starts_at:%Y-%m-%d %H:%M}"
+        return f"{self.case} · {self.visit_id}"

@@ -3,12 +3,12 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
-from installations.selectors import TaskList, local_day_start, task_list
+from installations.models import Visit
 from terminals.models import DeviceEvent, Terminal, TerminalHealth, TerminalStatus
 
 from .models import (
@@ -16,9 +16,7 @@ from .models import (
     CaseStatus,
     EarlyWarning,
     Incident,
-    ServiceVisit,
     SupportCase,
-    VisitStatus,
 )
 
 
@@ -70,41 +68,15 @@ def open_warnings() -> QuerySet[EarlyWarning]:
     )
 
 
-def installer_service_visits(installer: User) -> QuerySet[ServiceVisit]:
-    """What the installer's task list shows of service visits: booked ones, soonest first."""
-    return (
-        ServiceVisit.objects.filter(installer=installer, status=VisitStatus.BOOKED)
-        .select_related("case", "terminal", "application")
-        .order_by("starts_at")
-    )
+def case_visits(case: SupportCase) -> list[Visit]:
+    """The visits of the one calendar the case booked, newest first."""
+    return list(Visit.objects.filter(case_link__case=case).select_related("installer").order_by("-starts_at", "-pk"))
 
 
-SERVICE_TASK_PARTIAL = "support/_service_task.html"
-
-
-def installer_tasks(installer: User, *, done_limit: int = 20) -> TaskList:
-    """Installation visits (the installations context's task list) with service visits merged in. Four queries."""
-    installations = task_list(installer, done_limit=done_limit)
-    today_start = local_day_start(timezone.localdate())
-    tomorrow_start = local_day_start(timezone.localdate() + timedelta(days=1))
-    service = list(
-        ServiceVisit.objects.filter(installer=installer)
-        .exclude(status=VisitStatus.CANCELLED)
-        .filter(Q(status=VisitStatus.BOOKED) | Q(starts_at__gte=today_start - timedelta(days=90)))
-        .select_related("case", "terminal", "application")
-        .order_by("starts_at")
-    )
-    booked = [v for v in service if v.status == VisitStatus.BOOKED]
-    done = sorted((v for v in service if v.status == VisitStatus.DONE), key=lambda v: v.starts_at, reverse=True)
-
-    def merged(first: list, second: list, *, reverse: bool = False) -> list[tuple[str, object]]:
-        rows = first + [(SERVICE_TASK_PARTIAL, v) for v in second]
-        return sorted(rows, key=lambda row: row[1].starts_at, reverse=reverse)
-
-    return TaskList(
-        today=merged(installations.today, [v for v in booked if v.starts_at < tomorrow_start]),
-        upcoming=merged(installations.upcoming, [v for v in booked if v.starts_at >= tomorrow_start]),
-        done=merged(installations.done, done[:done_limit], reverse=True)[:done_limit],
+def last_codes(terminal: Terminal, limit: int = 5) -> list[DeviceEvent]:
+    """What the terminal reported last (codes), for the installer's visit page."""
+    return list(
+        DeviceEvent.objects.filter(terminal=terminal).exclude(response_code="").order_by("-received_at")[:limit]
     )
 
 

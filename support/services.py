@@ -18,7 +18,9 @@ from accounts.roles import Role, has_role
 from applications.choices import Status
 from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
 from core.time import local_when
-from installations.models import AppointmentStatus, InstallationAppointment
+from installations.hooks import on_visit_done
+from installations.models import Visit, VisitPurpose, VisitStatus
+from installations.services import visit_book, visit_cancel
 from notifications.services import notify
 from terminals.models import CommandKind, DeviceEvent, RemoteCommand, Terminal, TerminalConfiguration, TerminalStatus
 from terminals.reports import on_report_stored
@@ -32,17 +34,15 @@ from .models import (
     CaseAction,
     CaseEvent,
     CaseStatus,
+    CaseVisit,
     EarlyWarning,
     Incident,
-    ServiceVisit,
     SupportCase,
-    VisitStatus,
     WarningKind,
 )
 
 # A case as the subject of a terminal's remote command: the kind its messages name it by.
 CASE_SUBJECT = CASE.kind
-VISIT_LENGTH = timedelta(hours=2)
 INCIDENT_WINDOW = timedelta(minutes=10)
 NO_HEARTBEAT_AFTER = timedelta(hours=24)
 IDLE_AFTER = timedelta(days=30)
@@ -300,60 +300,31 @@ def case_request_signin(*, case: SupportCase, by: User) -> RemoteCommand:
         return _command(case, by, CommandKind.SIGN_IN, {})
 
 
-def installer_is_free(
-    *, installer: User, starts_at: datetime, ends_at: datetime, moving: SupportCase | None = None
-) -> bool:
-    """No installation visit nor service visit of this installer overlaps the time
-    (the case's own visit, being moved, does not count)."""
-    overlapping_installation = InstallationAppointment.objects.filter(
-        installer=installer, status=AppointmentStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
-    ).exists()
-    overlapping_service = (
-        ServiceVisit.objects.filter(
-            installer=installer, status=VisitStatus.BOOKED, starts_at__lt=ends_at, ends_at__gt=starts_at
-        )
-        .exclude(case=moving)
-        .exists()
-    )
-    return not (overlapping_installation or overlapping_service)
+def booked_visit_of(case: SupportCase) -> Visit | None:
+    return Visit.objects.filter(case_link__case=case, status=VisitStatus.BOOKED).select_related("installer").first()
 
 
-def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: datetime) -> ServiceVisit:
-    """Book an installer's service visit for the case; it appears in the installer's task list."""
+def case_book_visit(
+    *, case: SupportCase, by: User, installer: User | None, starts_at: datetime, outside_windows: bool = False
+) -> Visit:
+    """Book a service visit for the case in the one calendar (installations.services.visit_book:
+    the installer's hours, daily capacity, area, active flag and the merchant's windows hold);
+    a visit the case had booked is moved (freed in the same transaction, its installer told)."""
     with transaction.atomic():
         case = _locked_case(case, by)
-        missing = []
-        if not installer.groups.filter(name=Role.INSTALLER).exists():
-            missing.append(_("an installer (%s is not one)") % installer)
-        if starts_at <= timezone.now():
-            missing.append(_("a visit time in the future"))
-        if missing:
-            raise ConditionsNotMet(_("The visit cannot be booked. It needs:"), missing=missing)
-        # Lock the installer so that two bookings of the same person are decided one after the other.
-        User.objects.select_for_update().get(pk=installer.pk)
-        ends_at = starts_at + VISIT_LENGTH
-        if not installer_is_free(installer=installer, starts_at=starts_at, ends_at=ends_at, moving=case):
-            raise Conflict(
-                _("%(name)s is already busy at %(when)s: choose another time.")
-                % {"name": installer, "when": local_when(starts_at)}
-            )
-        _cancel_booked_visits(case)
-        try:
-            with transaction.atomic():
-                visit = ServiceVisit.objects.create(
-                    case=case,
-                    application=case.application,
-                    terminal=case.terminal,
-                    installer=installer,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    created_by=by,
-                )
-        except IntegrityError as exc:
-            raise Conflict(
-                _("%(name)s is already busy at %(when)s: choose another time.")
-                % {"name": installer, "when": local_when(starts_at)}
-            ) from exc
+        previous = booked_visit_of(case)
+        if previous is not None:
+            visit_cancel(visit=previous, by=by, tell=False)
+        visit = visit_book(
+            application=case.application,
+            purpose=VisitPurpose.SERVICE,
+            starts_at=starts_at,
+            by=by,
+            installer=installer,
+            terminal=case.terminal,
+            outside_windows=outside_windows,
+        )
+        CaseVisit.objects.create(case=case, visit=visit)
         case.status = CaseStatus.VISIT_BOOKED
         case.save(update_fields=["status", "updated_at"])
         _event(case, CaseAction.VISIT_BOOKED, by, local_when(starts_at))
@@ -363,15 +334,20 @@ def case_book_visit(*, case: SupportCase, by: User, installer: User, starts_at: 
             "address": case.application.installation_address_display(),
         }
         notify(recipient=case.application.applicant, template="support.visit_booked", context=context)
-        notify(recipient=installer, template="support.visit_assigned", context=context)
+        notify(recipient=visit.installer, template="support.visit_assigned", context=context)
+        if previous is not None and previous.installer_id != visit.installer_id:
+            notify(
+                recipient=previous.installer,
+                template="support.visit_cancelled",
+                context={"reference": case.reference, "when": previous.starts_at},
+            )
         return visit
 
 
 def _cancel_booked_visits(case: SupportCase) -> None:
     """Cancel the case's booked service visit, telling its installer (in the caller's transaction)."""
-    for visit in ServiceVisit.objects.select_for_update().filter(case=case, status=VisitStatus.BOOKED):
-        visit.status = VisitStatus.CANCELLED
-        visit.save(update_fields=["status"])
+    for visit in Visit.objects.select_for_update().filter(case_link__case=case, status=VisitStatus.BOOKED):
+        visit_cancel(visit=visit, by=case.opened_by, tell=False)
         notify(
             recipient=visit.installer,
             template="support.visit_cancelled",
@@ -401,17 +377,27 @@ def case_resolve(*, case: SupportCase, by: User, resolution: str) -> SupportCase
         return case
 
 
-def visit_complete(*, visit: ServiceVisit, by: User) -> ServiceVisit:
-    """The installer marks the service visit done; the case waits for support to resolve it."""
-    with transaction.atomic():
-        fresh = ServiceVisit.objects.select_for_update().get(pk=visit.pk)
-        if fresh.installer_id != by.pk and not by.is_superuser:
-            raise RoleRefused(_("Only the installer assigned to this visit can complete it."))
-        if fresh.status != VisitStatus.BOOKED:
-            raise InvalidState(_("This visit is “%s”: it cannot be completed.") % fresh.get_status_display())
-        fresh.status = VisitStatus.DONE
-        fresh.save(update_fields=["status"])
-        _event(fresh.case, CaseAction.VISIT_DONE, by)
-        for person in _support_staff():  # the case now waits for them
-            notify(recipient=person, template="support.visit_done", context={"reference": fresh.case.reference})
-        return fresh
+def service_visit_done(visit: Visit, by: User) -> None:
+    """Registered with installations.hooks: a service visit done moves its case on (inside the
+    visit's transaction); support is told to check the terminal and resolve, the merchant sees it."""
+    link = CaseVisit.objects.select_related("case__application__applicant").filter(visit=visit).first()
+    if link is None:
+        return
+    case = SupportCase.objects.select_for_update().get(pk=link.case_id)
+    if case.status == CaseStatus.RESOLVED:
+        return
+    case.status = CaseStatus.VISIT_DONE
+    case.save(update_fields=["status", "updated_at"])
+    _event(case, CaseAction.VISIT_DONE, by, visit.notes[:500])
+    for person in _support_staff():  # the case now waits for them
+        notify(recipient=person, template="support.visit_done", context={"reference": case.reference})
+    notify(
+        recipient=link.case.application.applicant,
+        template="support.visit_done_merchant",
+        context={"reference": case.reference},
+    )
+
+
+def register_visit_hooks() -> None:
+    """At start-up: what a done service visit means for its case (installations cannot call up)."""
+    on_visit_done(VisitPurpose.SERVICE, service_visit_done)

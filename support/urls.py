@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import installer, merchant, staff
+from .views import merchant, staff
 
 app_name = "support"
 urlpatterns = [
@@ -10,6 +10,6 @@ urlpatterns = [
     path("cases/<str:reference>/", merchant.case_detail, name="case_detail"),
     path("queue/", staff.queue, name="queue"),
     path("queue/<str:reference>/", staff.case_manage, name="case_manage"),
+    path("queue/<str:reference>/visits/<int:pk>/photo/", staff.visit_photo, name="visit_photo"),
     path("queue/<str:reference>/<str:action>/", staff.case_action, name="case_action"),
-    path("visits/<int:pk>/done/", installer.service_visit_done, name="service_visit_done"),
 ]

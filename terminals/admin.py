@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from accounts.admin_mixins import KeepsHistoryAdmin
 from core.admin import ReadOnlyAdmin
@@ -104,3 +105,29 @@ class TerminalHealthAdmin(ReadOnlyAdmin):
 
 class RemoteCommandAdmin(ReadOnlyAdmin):
     list_display = ("terminal", "kind", "about_kind", "about_id", "created_at", "delivered_at")
+
+
+class FailingFilter(admin.SimpleListFilter):
+    title = _("state")
+    parameter_name = "state"
+
+    def lookups(self, request, model_admin):  # type: ignore[no-untyped-def]
+        return [("failing", _("Keeps failing (3 attempts or more)")), ("waiting", _("Waiting")), ("done", _("Done"))]
+
+    def queryset(self, request, queryset):  # type: ignore[no-untyped-def]
+        if self.value() == "failing":
+            return queryset.filter(done_at__isnull=True, attempts__gte=3)
+        if self.value() == "waiting":
+            return queryset.filter(done_at__isnull=True)
+        if self.value() == "done":
+            return queryset.filter(done_at__isnull=False)
+        return queryset
+
+
+class HostRegistrationAdmin(ReadOnlyAdmin):
+    """What the acquirer host still has to learn; a row that keeps failing stands out here."""
+
+    list_display = ("tid", "action", "terminal", "attempts", "due_at", "last_error", "done_at")
+    list_filter = (FailingFilter, "action")
+    search_fields = ("tid", "terminal__serial_number")
+    list_select_related = ("terminal",)

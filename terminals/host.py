@@ -177,6 +177,13 @@ def register_terminal(*, tid: str, mid: str, kcv: str) -> None:
         raise RegistrationFailed(f"the host refused terminal {tid}: {body.get('error', status)}")
 
 
+def deregister_terminal(*, tid: str) -> None:
+    """The host forgets the TID (a terminal released, swapped out or retired). Unknown already: done."""
+    status, body = _admin("DELETE", f"/terminals/{quote(tid)}")
+    if status not in (200, 204, 404):
+        raise RegistrationFailed(f"the host refused to forget terminal {tid}: {body.get('error', status)}")
+
+
 def is_reachable() -> bool:
     try:
         status, _body = _admin("GET", "/healthz", timeout=1.0)

@@ -290,3 +290,45 @@ class RemoteCommand(models.Model):
 
     def __str__(self) -> str:
         return f"{self.terminal_id} {self.kind}"
+
+
+# --- What the acquirer host must learn, due rows processed by a job --------------------------
+
+
+class RegistrationAction(models.TextChoices):
+    REGISTER = "register", _("Register at the host")
+    DEREGISTER = "deregister", _("Deregister at the host")
+
+
+class HostRegistration(models.Model):
+    """A terminal's registration (or deregistration) at the acquirer host, waiting to be sent.
+
+    No web request talks to the host's management API: a service writes this row, a job sends
+    it when due and, when the host does not answer or refuses, tries again later (backoff).
+    """
+
+    terminal = models.ForeignKey(
+        Terminal, on_delete=models.CASCADE, related_name="host_registrations", verbose_name=_("terminal")
+    )
+    action = models.CharField(_("action"), max_length=12, choices=RegistrationAction.choices)
+    tid = models.CharField(_("terminal ID (TID)"), max_length=8)
+    mid = models.CharField(_("merchant ID (MID)"), max_length=15, blank=True)
+    kcv = models.CharField(_("key check value (KCV)"), max_length=6, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    due_at = models.DateTimeField(_("due at"), default=timezone.now)
+    attempts = models.PositiveIntegerField(_("attempts"), default=0)
+    last_error = models.CharField(_("last error"), max_length=200, blank=True)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("host registration")
+        verbose_name_plural = _("host registrations")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["done_at", "due_at"], name="host_registration_due")]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.tid}"
+
+    @property
+    def failing(self) -> bool:
+        return self.done_at is None and self.attempts >= 3

@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -39,6 +39,8 @@ from .models import (
     DeviceCredential,
     DeviceEvent,
     EventKind,
+    HostRegistration,
+    RegistrationAction,
     RemoteCommand,
     SignIn,
     SignInSource,
@@ -234,6 +236,8 @@ def terminal_set_status(*, terminal: Terminal, by: User, status: TerminalStatus,
         if not note.strip():
             raise ConditionsNotMet(_("This action needs:"), missing=[_("a note saying why")])
         _move(fresh, status, by=by, application=None, note=note.strip()[:200])
+        if status == TerminalStatus.RETIRED and fresh.host_registered_at is not None:
+            registration_enqueue(terminal=fresh, action=RegistrationAction.DEREGISTER)
         return fresh
 
 
@@ -283,34 +287,112 @@ def terminal_assign(
         terminal.application = app
         terminal.tid = terminal.tid or _issue_tid(terminal)
         _move(terminal, TerminalStatus.ASSIGNED, by=by, application=app)
-    if register_at_host:
-        terminal_register_at_host(terminal=terminal)
+        if register_at_host:
+            registration_enqueue(terminal=terminal)
     return terminal
 
 
-def terminal_register_at_host(*, terminal: Terminal) -> bool:
-    """Tell the host about the terminal's TID (and its merchant, if the host does not know it).
+# --- Registrations at the host: rows with a due time, sent by a job (never by a web request) ---
 
-    Best effort: the assignment stands if the host's management API cannot be reached;
-    the row keeps the error, and the next sign-in test tries again.
+REGISTRATION_BACKOFF_MAX = timedelta(hours=1)
+
+
+def registration_enqueue(*, terminal: Terminal, action: str = RegistrationAction.REGISTER) -> HostRegistration | None:
+    """Write what the host must learn about the terminal; a job sends it after the commit.
+
+    Called inside the caller's transaction: the row is written with the change that needs it,
+    and nothing is sent if that change is rolled back. Earlier rows of the same terminal still
+    waiting are superseded (the host needs only the last word).
     """
     app = terminal.application
-    if app is None or not app.merchant_id or not terminal.tid or not terminal.key_check_value:
-        return False
+    if action == RegistrationAction.REGISTER and (
+        app is None or not app.merchant_id or not terminal.tid or not terminal.key_check_value
+    ):
+        return None
+    if not terminal.tid:
+        return None
+    now = timezone.now()
+    HostRegistration.objects.filter(terminal=terminal, done_at__isnull=True).update(
+        done_at=now, last_error="superseded"
+    )
+    row = HostRegistration.objects.create(
+        terminal=terminal,
+        action=action,
+        tid=terminal.tid,
+        mid=app.merchant_id if app is not None else "",
+        kcv=terminal.key_check_value,
+        due_at=now,
+    )
+    if action == RegistrationAction.REGISTER:
+        Terminal.objects.filter(pk=terminal.pk).update(host_registered_at=None)
+        terminal.host_registered_at = None
+
+    def send() -> None:
+        from .tasks import send_host_registration  # tasks imports this module: same app
+
+        try:
+            send_host_registration.delay(row.pk)
+        except Exception:  # broker down: the periodic job sends due rows within a minute
+            logger.warning("host registration %s left to the periodic job", row.pk)
+
+    transaction.on_commit(send)
+    return row
+
+
+def registration_send(*, registration_id: int) -> bool:
+    """Send one due registration to the host's management API (a job, never a web request).
+
+    Safe to run twice: a row already done is skipped, and registering is idempotent at the host.
+    On failure the row is due again later, waiting twice as long each time (at most an hour).
+    """
+    with transaction.atomic():
+        row = (
+            HostRegistration.objects.select_for_update(skip_locked=True)
+            .filter(pk=registration_id, done_at__isnull=True)
+            .first()
+        )
+        if row is None:
+            return False
+        row.attempts += 1
+        row.save(update_fields=["attempts"])
     try:
-        # A merchant the host already knows keeps the host's state (e.g. deactivated).
-        if not acquirer.is_merchant_registered(app.merchant_id):
-            acquirer.register_merchant(app.merchant_id)
-        acquirer.register_terminal(tid=terminal.tid, mid=app.merchant_id, kcv=terminal.key_check_value)
+        if row.action == RegistrationAction.REGISTER:
+            # A merchant the host already knows keeps the host's state (e.g. deactivated).
+            if not acquirer.is_merchant_registered(row.mid):
+                acquirer.register_merchant(row.mid)
+            acquirer.register_terminal(tid=row.tid, mid=row.mid, kcv=row.kcv)
+        else:
+            acquirer.deregister_terminal(tid=row.tid)
     except (acquirer.RegistrationFailed, acquirer.HostUnreachable) as exc:
-        logger.warning("terminal %s not registered at the host: %s", terminal.serial_number, exc)
-        Terminal.objects.filter(pk=terminal.pk).update(host_registration_error=str(exc)[:200])
-        terminal.host_registration_error = str(exc)[:200]
+        logger.warning("host registration %s (TID %s) failed: %s", row.pk, row.tid, exc)
+        delay = min(timedelta(minutes=2 ** (row.attempts - 1)), REGISTRATION_BACKOFF_MAX)
+        HostRegistration.objects.filter(pk=row.pk, done_at__isnull=True).update(
+            last_error=str(exc)[:200], due_at=timezone.now() + delay
+        )
+        Terminal.objects.filter(pk=row.terminal_id).update(host_registration_error=str(exc)[:200])
         return False
     now = timezone.now()
-    Terminal.objects.filter(pk=terminal.pk).update(host_registered_at=now, host_registration_error="")
-    terminal.host_registered_at, terminal.host_registration_error = now, ""
+    HostRegistration.objects.filter(pk=row.pk).update(done_at=now, last_error="")
+    if row.action == RegistrationAction.REGISTER:
+        Terminal.objects.filter(pk=row.terminal_id, tid=row.tid).update(
+            host_registered_at=now, host_registration_error=""
+        )
     return True
+
+
+def registrations_due(*, now: datetime | None = None) -> list[int]:
+    now = now or timezone.now()
+    return list(
+        HostRegistration.objects.filter(done_at__isnull=True, due_at__lte=now)
+        .order_by("due_at", "pk")
+        .values_list("pk", flat=True)[:200]
+    )
+
+
+def terminal_register_at_host(*, terminal: Terminal) -> HostRegistration | None:
+    """Ask for the terminal's registration at the host (a due row; the job sends it)."""
+    with transaction.atomic():
+        return registration_enqueue(terminal=terminal, action=RegistrationAction.REGISTER)
 
 
 def terminal_release(*, application: MerchantApplication, by: User, faulty: bool = False, note: str = "") -> Terminal:
@@ -332,6 +414,8 @@ def terminal_release(*, application: MerchantApplication, by: User, faulty: bool
             application=app,
             note=note.strip()[:200],
         )
+        # The host forgets the TID until the terminal is assigned again (a due row; a job sends it).
+        registration_enqueue(terminal=terminal, action=RegistrationAction.DEREGISTER)
         return terminal
 
 
@@ -432,7 +516,113 @@ def terminal_configure(
             ) from exc
 
 
-def signin_test(*, application: MerchantApplication, by: User, timeout: float = acquirer.DEFAULT_TIMEOUT) -> SignIn:
+def _require_live(app: MerchantApplication, what: str) -> None:
+    if app.status != Status.ACTIVE:
+        raise InvalidState(
+            _("%(what)s on a service visit only for a live terminal; application %(ref)s is “%(status)s”.")
+            % {"what": what, "ref": app.reference, "status": app.get_status_display()}
+        )
+
+
+def terminal_reconfigure(
+    *,
+    application: MerchantApplication,
+    by: User,
+    tid: str,
+    mid: str,
+    host: str,
+    port: object,
+    comm_mode: str,
+    key_check_value: str,
+) -> TerminalConfiguration:
+    """On a service visit: record the configuration re-entered on the live terminal (the earlier
+    one is kept, not current); the host learns the terminal again (a due row, sent by a job)."""
+    _require_installer(by)
+    with transaction.atomic():
+        app = locked(application)
+        _require_live(app, _("A terminal is reconfigured"))
+        terminal = current_terminal(app)
+        if terminal is None:
+            raise ConditionsNotMet(_("Terminal: the merchant has no terminal; swap one in from stock first."))
+        values = clean_configuration(
+            app=app, tid=tid, mid=mid, host=host, port=port, comm_mode=comm_mode, key_check_value=key_check_value
+        )
+        if terminal.tid and values["tid"] != terminal.tid:
+            raise ValidationError(
+                {
+                    "tid": _("Terminal ID (TID): this terminal's TID is %s; enter that one on the terminal and here.")
+                    % terminal.tid
+                }
+            )
+        if not terminal.tid:
+            # A terminal set up before TIDs were issued by the portal: the TID on it becomes its own.
+            if Terminal.objects.filter(tid=values["tid"]).exclude(pk=terminal.pk).exists():
+                raise ValidationError({"tid": _("Terminal ID (TID): %s belongs to another terminal.") % values["tid"]})
+            terminal.tid = values["tid"]  # type: ignore[assignment]
+            Terminal.objects.filter(pk=terminal.pk).update(tid=terminal.tid)
+        TerminalConfiguration.objects.filter(application=app, is_current=True).update(is_current=False)
+        try:
+            with transaction.atomic():
+                config = TerminalConfiguration.objects.create(
+                    application=app, terminal=terminal, configured_by=by, is_current=True, **values
+                )
+        except IntegrityError as exc:
+            raise ValidationError(
+                {"tid": _("Terminal ID (TID): %s was just taken by another merchant's terminal.") % values["tid"]}
+            ) from exc
+        if values["key_check_value"] != terminal.key_check_value:
+            terminal.key_check_value = values["key_check_value"]  # type: ignore[assignment]
+            Terminal.objects.filter(pk=terminal.pk).update(key_check_value=terminal.key_check_value)
+        registration_enqueue(terminal=terminal)
+        return config
+
+
+def terminal_swap(*, application: MerchantApplication, by: User, serial_number: str, note: str = "") -> Terminal:
+    """On a service visit: the merchant's terminal is set aside as faulty (the host forgets its TID)
+    and one from stock takes its place (the host learns the new TID). The configuration is then
+    re-entered for the new terminal."""
+    _require_installer(by)
+    serial = (serial_number or "").strip().upper()
+    with transaction.atomic():
+        app = locked(application)
+        _require_live(app, _("A terminal is swapped"))
+        if not serial:
+            raise ConditionsNotMet(_("Serial number: enter the serial number printed on the new terminal's label."))
+        new = Terminal.objects.select_for_update().filter(serial_number=serial).first()
+        if new is None:
+            raise ConditionsNotMet(
+                _("Serial number: no terminal %s in the inventory. Check the label on the back of the terminal.")
+                % serial
+            )
+        if new.status != TerminalStatus.IN_STOCK:
+            raise ConditionsNotMet(
+                _("Serial number: terminal %(serial)s is “%(status)s”, not in stock; take another one.")
+                % {"serial": serial, "status": new.get_status_display()}
+            )
+        if new.model != app.terminal_model:
+            raise ConditionsNotMet(
+                _("Serial number: terminal %(serial)s is a “%(model)s”; the merchant applied for a “%(wanted)s”.")
+                % {"serial": serial, "model": new.get_model_display(), "wanted": app.get_terminal_model_display()}
+            )
+        old = current_terminal(app)
+        if old is not None:
+            old = Terminal.objects.select_for_update().get(pk=old.pk)
+            TerminalConfiguration.objects.filter(application=app, is_current=True).update(is_current=False)
+            old.application = None
+            _move(
+                old, TerminalStatus.FAULTY, by=by, application=app, note=(note or _("Swapped on a service visit"))[:200]
+            )
+            registration_enqueue(terminal=old, action=RegistrationAction.DEREGISTER)
+        new.application = app
+        new.tid = new.tid or _issue_tid(new)
+        _move(new, TerminalStatus.ACTIVE, by=by, application=app, note=_("Swapped in on a service visit"))
+        registration_enqueue(terminal=new)
+        return new
+
+
+def signin_test(
+    *, application: MerchantApplication, by: User, timeout: float = acquirer.DEFAULT_TIMEOUT, live: bool = False
+) -> SignIn:
     """Sign the terminal in at the acquirer host with its current configuration, and record the answer.
 
     The network exchange happens outside any transaction (no lock held while waiting);
@@ -440,12 +630,25 @@ def signin_test(*, application: MerchantApplication, by: User, timeout: float = 
     """
     _require_installer(by)
     app = MerchantApplication.objects.get(pk=application.pk)
-    _require_configuring(app, _("A sign-in is tested"))
+    require = _require_live if live else _require_configuring
+    require(app, _("A sign-in is tested"))
     config = TerminalConfiguration.objects.filter(application=app, is_current=True).select_related("terminal").first()
     if config is None:
         raise ConditionsNotMet(_("Configuration: save the terminal's configuration before testing the sign-in."))
-    if config.terminal and config.terminal.host_registered_at is None:
-        terminal_register_at_host(terminal=config.terminal)
+    waiting = (
+        HostRegistration.objects.filter(terminal=config.terminal_id, done_at__isnull=True).first()
+        if config.terminal_id
+        else None
+    )
+    if waiting is not None:
+        # The host may not know the terminal yet: a sign-in now would answer 97 for nothing.
+        raise ConditionsNotMet(
+            _("Sign-in: the acquirer host has not yet learnt terminal ID %(tid)s (%(tries)s). Try again in a minute.")
+            % {
+                "tid": waiting.tid,
+                "tries": _("sending, attempt %d") % waiting.attempts if waiting.attempts else _("sending"),
+            }
+        )
     known = acquirer.signin_endpoints()
     try:
         if (config.host, config.port) not in known:
@@ -472,7 +675,7 @@ def signin_test(*, application: MerchantApplication, by: User, timeout: float = 
         code, detail = "", str(exc)[:200]
     with transaction.atomic():
         fresh = locked(app)
-        _require_configuring(fresh, _("A sign-in is tested"))
+        require(fresh, _("A sign-in is tested"))
         if not TerminalConfiguration.objects.filter(pk=config.pk, is_current=True).exists():
             raise Conflict(_("The configuration changed while the sign-in ran: test the sign-in again."))
         return SignIn.objects.create(

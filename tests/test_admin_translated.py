@@ -45,7 +45,7 @@ def test_every_list_of_the_portals_models_has_chinese_column_headers(client, adm
     assert {
         "merchantapplication",
         "auditevent",
-        "installationappointment",
+        "visit",
         "trainingrecord",
         "notification",
         "signin",

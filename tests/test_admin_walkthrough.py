@@ -46,6 +46,7 @@ def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, 
             {
                 "installer": installer.pk,
                 "starts_at": (timezone.localtime() + timedelta(days=3)).strftime("%Y-%m-%dT10:00"),
+                "outside_windows": "on",  # the merchant agreed (the day may be a weekend)
             },
         ),
         ("start_installation", {}),
@@ -193,7 +194,7 @@ def test_the_admin_opens_documents_through_the_staff_document_view(admin_client_
 
 @pytest.mark.parametrize(
     "model",
-    ["installations.installationappointment", "terminals.signin", "terminals.terminal", "notifications.notification"],
+    ["installations.visit", "terminals.signin", "terminals.terminal", "notifications.notification"],
 )
 def test_rows_that_are_history_cannot_be_deleted_from_the_admin(model, admin_user, rf):
     from django.apps import apps

@@ -5,13 +5,13 @@ without editing this test (a new kind only needs a line in `world` saying which 
 """
 
 import string
-from datetime import timedelta
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 
 from applications.choices import Status
+from installations.selectors import free_slots
 from notifications import links
 from notifications.messages import TEMPLATES
 from notifications.models import Channel, DeliveryStatus, Notification
@@ -44,9 +44,10 @@ def world(application_in, installer, support) -> dict[str, str]:
     live = application_in(Status.ACTIVE)
     terminal = Terminal.objects.get(application=live)
     case = case_open(terminal=terminal, by=live.applicant, code="97")
-    starts = (timezone.now() + timedelta(hours=26)).replace(minute=0, second=0, microsecond=0)
-    case_book_visit(case=case, by=support, installer=installer, starts_at=starts)
+    starts = next(s for s in free_slots(live, earliest=timezone.now()) if s.preferred).starts_at
+    visit = case_book_visit(case=case, by=support, installer=installer, starts_at=starts)
     return {
+        "visit": str(visit.pk),
         "application": scheduled.reference,
         "installation": scheduled.reference,
         "case": case.reference,

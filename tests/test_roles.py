@@ -20,4 +20,4 @@ def test_applicants_and_installers_get_no_admin_permissions(db):
 def test_support_may_view_cases_and_incidents_in_the_admin(db):
     call_command("migrate", verbosity=0)
     codenames = set(Group.objects.get(name="Support").permissions.values_list("codename", flat=True))
-    assert {"view_supportcase", "view_incident", "view_servicevisit"} <= codenames
+    assert {"view_supportcase", "view_incident", "view_casevisit", "view_visit", "view_hostregistration"} <= codenames

@@ -18,7 +18,16 @@ def test_it_spreads_a_dozen_applications_over_every_state(db):
     call_command("seed_demo", force=True, stdout=io.StringIO())
     states = set(MerchantApplication.objects.values_list("status", flat=True))
     assert states == set(Status.values)
-    assert MerchantApplication.objects.count() == 12
+    assert MerchantApplication.objects.count() == 13  # a dozen, and a second live one with a service visit
+
+
+def test_the_demo_installer_has_both_kinds_of_visit_in_one_calendar(db):
+    from installations.models import Visit
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    installer = User.objects.get(email="installer@demo.pos-portal.cn")
+    purposes = set(Visit.objects.filter(installer=installer, status="booked").values_list("purpose", flat=True))
+    assert purposes == {"installation", "service"}
 
 
 def test_running_it_twice_leaves_the_same_data(db):

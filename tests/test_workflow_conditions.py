@@ -10,7 +10,7 @@ from applications.choices import Status
 from applications.models import ConsentRecord
 from core.errors import ConditionsNotMet, Conflict, RoleRefused
 from installations import services as inst
-from installations.models import InstallationAppointment, TrainingRecord
+from installations.models import TrainingRecord, Visit
 from installations.selectors import free_slots
 from terminals.services import signin_record
 
@@ -206,22 +206,26 @@ def test_it_refuses_a_visit_in_the_past(applicant, installer, application_in, sn
 
     assert refusal.value.missing == ["a visit time in the future"]
     before.assert_unchanged()
-    assert not InstallationAppointment.objects.filter(application=approved).exists()
+    assert not Visit.objects.filter(application=approved).exists()
 
 
 def test_it_refuses_to_book_an_installer_slot_twice(reviewer, other_applicant, installer, application_in, snapshot):
     first = application_in(Status.APPROVED)
     second = application_in(Status.APPROVED, owner=other_applicant)
     when = free_slots(first, installer=installer, days=30)[-1].starts_at  # staff may book beyond 14 days
-    inst.installation_schedule(application=first, by=reviewer, installer=installer, starts_at=when)
+    inst.installation_schedule(
+        application=first, by=reviewer, installer=installer, starts_at=when, outside_windows=True
+    )
     before = snapshot(second)
 
     with pytest.raises(Conflict) as refusal:
-        inst.installation_schedule(application=second, by=reviewer, installer=installer, starts_at=when)
+        inst.installation_schedule(
+            application=second, by=reviewer, installer=installer, starts_at=when, outside_windows=True
+        )
 
     assert "already booked" in refusal.value.message
     before.assert_unchanged()
-    assert InstallationAppointment.objects.filter(installer=installer, starts_at=when).count() == 1
+    assert Visit.objects.filter(installer=installer, starts_at=when).count() == 1
 
 
 def test_only_the_assigned_installer_may_check_in(other_installer, application_in, snapshot):

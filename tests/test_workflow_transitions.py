@@ -87,7 +87,7 @@ CASES: dict[str, Case] = {
     ),
     "reschedule": Case(
         (Status.INSTALLATION_SCHEDULED,), None, "support", "other_applicant",
-        lambda a, by, p: inst.installation_reschedule(application=a, by=by, starts_at=_future(31)),
+        lambda a, by, p: inst.installation_reschedule(application=a, by=by, starts_at=_future(31), outside_windows=True),
     ),
     "cancel_installation": Case(
         (Status.INSTALLATION_SCHEDULED,), Status.APPROVED, "applicant", "installer",

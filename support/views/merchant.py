@@ -14,7 +14,7 @@ from ..access import case_for_merchant, terminal_for_merchant
 from ..catalogue import CUSTOMER_SIDES, SYMPTOMS, entry
 from ..checks import PROBLEM, CheckResult, run_checks
 from ..forms import CaseForm, ProblemForm
-from ..selectors import health_of, merchant_cases, merchant_terminals, open_incident
+from ..selectors import case_visits, health_of, merchant_cases, merchant_terminals, open_incident
 from ..services import case_open
 
 
@@ -128,7 +128,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "support/case_detail.html",
         {
             "case": case,
-            "visits": case.visits.select_related("installer").all(),
+            "visits": case_visits(case),
             "entry": entry(case.code),
             "symptom_item": SYMPTOMS.get(case.symptom),
         },

@@ -4,19 +4,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.forms import Form
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from applications.choices import TimeWindow
 from core.actions import Action
 from core.views import act
+from installations.selectors import free_slots, windows_outside_hours
+from installations.views_installer import visit_photo_response
 from terminals.selectors import commands_about
 
 from ..access import case_for_support, require_support
 from ..catalogue import SYMPTOMS, entry
-from ..forms import ResolveForm, VisitForm
+from ..forms import ResolveForm, VisitForm, slot_choices
 from ..models import SupportCase
-from ..selectors import case_queue, open_incident, open_warnings
+from ..selectors import case_queue, case_visits, open_incident, open_warnings
 from ..services import CASE_SUBJECT
 
 
@@ -36,6 +40,9 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 def _render_case(request: HttpRequest, case, visit_form=None, resolve_form=None, status: int = 200) -> HttpResponse:  # type: ignore[no-untyped-def]
+    form = visit_form or VisitForm()
+    form.fields["starts_at"].widget.choices = slot_choices(free_slots(case.application, earliest=timezone.now()))
+    visit_form = form
     return render(
         request,
         "support/case_manage.html",
@@ -45,8 +52,11 @@ def _render_case(request: HttpRequest, case, visit_form=None, resolve_form=None,
             "symptom_item": SYMPTOMS.get(case.symptom),
             "events": case.events.select_related("by").all(),
             "commands": commands_about(about_kind=CASE_SUBJECT, about_id=case.pk),
-            "visits": case.visits.select_related("installer").all(),
+            "visits": case_visits(case),
             "visit_form": visit_form or VisitForm(),
+            "windows_outside": [
+                TimeWindow(w).label for w in windows_outside_hours(case.application) if w in TimeWindow.values
+            ],
             "resolve_form": resolve_form or ResolveForm(),
         },
         status=status,
@@ -78,3 +88,14 @@ def refused(
     messages.error(request, message)
     name = FORM_OF_ACTION.get(action.name)
     return _render_case(request, case, status=status, **({name: form} if name and form is not None else {}))
+
+
+@login_required
+@require_GET
+def visit_photo(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    """The photo the installer took of what was done on the case's service visit."""
+    case = case_for_support(request.user, reference)
+    visit = next((v for v in case_visits(case) if v.pk == pk), None)
+    if visit is None:
+        raise Http404
+    return visit_photo_response(visit)

@@ -11,10 +11,10 @@ from applications.choices import Status
 from applications.models import MerchantApplication
 from installations import services as visit_services
 from installations.actions import VISIT_ACTIONS
-from installations.models import InstallationAppointment, TrainingRecord
+from installations.models import TrainingRecord, Visit
 from notifications.models import Notification
 from terminals import services as terminal_services
-from terminals.models import SignIn, Terminal, TerminalConfiguration
+from terminals.models import HostRegistration, SignIn, Terminal, TerminalConfiguration
 from tests.conftest import history_of
 from tests.visit_fixtures import give_profile, stock
 
@@ -25,7 +25,11 @@ TOPICS = ["sale", "void", "refund", "settlement", "paper", "errors"]
 
 
 def _when(days: int = 2) -> str:
-    return (timezone.localtime() + timedelta(days=days)).strftime("%Y-%m-%dT11:00")
+    """11:00 on a weekday at least `days` ahead: the installer's hours and the merchant's weekday mornings."""
+    day = timezone.localtime() + timedelta(days=days)
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return day.strftime("%Y-%m-%dT11:00")
 
 
 class World:
@@ -52,6 +56,8 @@ class World:
         serial = f"SN-ACT-{app.pk:04d}"
         stock(self.reviewer, (serial, "countertop", "A1B2C3"))
         visit_services.visit_assign_terminal(application=app, by=self.installer, serial_number=serial)
+        # The job has sent the registration the assignment left due (no host in these tests).
+        HostRegistration.objects.filter(terminal__serial_number=serial).update(done_at=timezone.now())
         return app
 
     def config(self, app: MerchantApplication) -> dict:
@@ -123,9 +129,7 @@ def _counts(app: MerchantApplication) -> Counts:
         status=lambda: MerchantApplication.objects.get(pk=app.pk).status,
         history=lambda: len(history_of(app)),
         outbox=lambda: Notification.objects.count(),
-        visits=lambda: list(
-            InstallationAppointment.objects.filter(application=app).values_list("status", "installer_id", "starts_at")
-        ),
+        visits=lambda: list(Visit.objects.filter(application=app).values_list("status", "installer_id", "starts_at")),
         terminals=lambda: list(Terminal.objects.filter(application=app).values_list("serial_number", "status")),
         configurations=lambda: TerminalConfiguration.objects.filter(application=app).count(),
         signins=lambda: SignIn.objects.filter(application=app).count(),

@@ -7,7 +7,7 @@ from django.urls import reverse
 LANDS_ON = {
     "applicant": "applications:mine",
     "reviewer": "applications:review_queue",
-    "installer": "backoffice:visits",
+    "installer": "installations:my_visits",
     "support": "support:queue",
     "admin_user": "backoffice:dashboard",
 }
@@ -30,7 +30,7 @@ def test_each_role_lands_on_its_own_work_and_that_page_opens(request, client, ro
     [
         ("/installations/dashboard/", "backoffice:dashboard"),
         ("/support/dashboard/", "backoffice:dashboard"),
-        ("/support/visits/", "backoffice:visits"),
+        ("/support/visits/", "installations:my_visits"),
     ],
 )
 def test_bookmarked_addresses_of_the_composed_pages_redirect(client, support, old, new):

@@ -36,7 +36,7 @@ def test_an_installer_does_the_whole_visit_on_a_phone(
     with time_machine.travel(at(8, 8, 40), tick=True):  # Tuesday morning: it is today's task
         phone_context.add_cookies([session_cookie(beijing_installer, live_server)])
         page = phone_context.new_page()
-        page.goto(f"{live_server.url}/installations/tasks/")
+        page.goto(f"{live_server.url}/installations/visits/")
         check_page(page)
         page.locator("a.task", has_text=app.reference).first.click()
         expect(page.locator("h1")).to_have_text(app.business_name)

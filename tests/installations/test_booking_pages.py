@@ -4,7 +4,7 @@ from django.urls import reverse
 from icalendar import Calendar
 
 from applications.choices import Status
-from installations.models import InstallationAppointment
+from installations.models import Visit
 from tests.conftest import PASSWORD
 from tests.visit_fixtures import at
 
@@ -36,7 +36,7 @@ def test_a_past_slot_is_refused_with_the_field_named(approved, client):
     )
     assert response.status_code == 400
     assert "Visit time: Dec. 7, 2026, 7 a.m. is in the past" in response.content.decode()
-    assert not InstallationAppointment.objects.exists()
+    assert not Visit.objects.exists()
 
 
 def test_the_applicant_moves_then_cancels(approved, client):
@@ -44,7 +44,7 @@ def test_the_applicant_moves_then_cancels(approved, client):
     url = reverse("installations:booking", args=[approved.reference])
     client.post(url, {"action": "book", "starts_at": at(9, 9).isoformat()})
     client.post(url, {"action": "move", "starts_at": at(10, 11).isoformat()})
-    assert approved.appointments.get(status="booked").starts_at == at(10, 11)
+    assert approved.visits.get(status="booked").starts_at == at(10, 11)
     client.post(url, {"action": "cancel"})
     approved.refresh_from_db()
     assert approved.status == Status.APPROVED

@@ -26,7 +26,7 @@ def test_the_task_list_shows_today_upcoming_and_done(clock, application_in, beij
     on_site = application_in(Status.CONFIGURING)  # Tuesday 13:00, checked in early
     with time_machine.travel(at(8, 8), tick=False):
         login(client, beijing_installer)  # signed in that morning: sessions time out (docs/security.md)
-        page = client.get(reverse("installations:tasks")).content.decode()
+        page = client.get(reverse("installations:my_visits")).content.decode()
     today, rest = page.split('id="upcoming"')
     upcoming_part, done_part = rest.split('id="done"')
     assert tuesday.reference in today and on_site.reference in today and done.reference in today
@@ -42,7 +42,7 @@ def test_the_task_list_counts_its_queries(
         application_in(Status.INSTALLATION_SCHEDULED)
     login(client, beijing_installer)
     with django_assert_max_num_queries(8):
-        assert client.get(reverse("installations:tasks")).status_code == 200
+        assert client.get(reverse("installations:my_visits")).status_code == 200
 
 
 def test_another_installers_visit_answers_404(clock, application_in, beijing_installer, other_installer, client):
@@ -57,7 +57,7 @@ def test_another_installers_visit_answers_404(clock, application_in, beijing_ins
 
 def test_an_applicant_cannot_open_the_task_list(clock, applicant, client):
     login(client, applicant)
-    assert client.get(reverse("installations:tasks")).status_code == 404
+    assert client.get(reverse("installations:my_visits")).status_code == 404
 
 
 def test_the_visit_page_shows_what_to_bring_the_map_and_the_contact(clock, application_in, beijing_installer, client):
@@ -74,7 +74,7 @@ def test_the_installer_calendar_file_holds_the_visit(clock, application_in, beij
     response = client.get(reverse("installations:visit_ics", args=[app.reference]))
     assert response["Content-Type"].startswith("text/calendar")
     (event,) = Calendar.from_ical(response.content).walk("VEVENT")
-    visit = app.appointments.get()
+    visit = app.visits.get()
     assert event.decoded("dtstart") == visit.starts_at
     assert event.decoded("dtend") == visit.ends_at
     assert app.legal_name in str(event["description"])
@@ -91,7 +91,7 @@ def test_a_done_visit_leaves_the_installer_s_reach_after_a_week(clock, applicati
     login(client, beijing_installer)  # the old session has expired meanwhile
 
     assert client.get(url).status_code == 404
-    assert app.reference not in client.get(reverse("installations:tasks")).content.decode()
+    assert app.reference not in client.get(reverse("installations:my_visits")).content.decode()
 
 
 def test_a_wrong_tid_on_the_form_names_the_field_keeps_the_values_and_hides_the_kcv(
@@ -183,7 +183,7 @@ def test_staff_can_reassign_through_the_admin_button(
     url = reverse("admin:applications_merchantapplication_act", args=[app.pk, "reassign"])
     response = client.post(url, {"installer": other_installer.pk})
     assert response.status_code == 302
-    assert app.appointments.get(status="booked").installer == other_installer
+    assert app.visits.get(status="booked").installer == other_installer
 
 
 def test_the_visit_page_speaks_chinese(clock, application_in, beijing_installer, client):

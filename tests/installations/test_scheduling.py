@@ -8,7 +8,7 @@ from django.db import connection
 from applications.choices import Status
 from core.errors import ConditionsNotMet, Conflict, RoleRefused
 from installations import services
-from installations.models import AppointmentStatus, InstallationAppointment
+from installations.models import Visit, VisitStatus
 from notifications.models import Notification
 from tests.conftest import needs_postgres
 from tests.visit_fixtures import at, give_profile
@@ -56,7 +56,7 @@ def test_it_refuses_a_slot_that_is_not_offered(approved, snapshot, when, expecte
     if expected != "does not start visits at that time":
         assert expected in str(refusal.value)
     before.assert_unchanged()
-    assert not InstallationAppointment.objects.exists()
+    assert not Visit.objects.exists()
 
 
 def test_staff_choosing_the_installer_hear_why_it_cannot_be_booked(approved, admin_user, beijing_installer, snapshot):
@@ -78,7 +78,7 @@ def test_it_refuses_a_booked_slot(approved, application_in, other_applicant, sna
         services.installation_schedule(application=approved, by=approved.applicant, starts_at=at(8, 9))
     assert "is no longer free" in str(refusal.value)
     before.assert_unchanged()
-    assert InstallationAppointment.objects.count() == 1
+    assert Visit.objects.count() == 1
 
 
 def test_an_installer_outside_the_area_cannot_be_chosen(approved, admin_user, other_installer, snapshot):
@@ -131,10 +131,10 @@ def test_two_bookings_of_the_same_slot_at_the_same_instant_one_wins(
         t.start()
     for t in threads:
         t.join(30)
-    won = [o for o in outcomes if isinstance(o, InstallationAppointment)]
+    won = [o for o in outcomes if isinstance(o, Visit)]
     lost = [o for o in outcomes if isinstance(o, Conflict)]
     assert (len(won), len(lost)) == (1, 1), outcomes
-    assert InstallationAppointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 1
+    assert Visit.objects.filter(status=VisitStatus.BOOKED).count() == 1
     statuses = sorted(a.status for a in type(apps[0]).objects.filter(pk__in=[a.pk for a in apps]))
     assert statuses == [Status.APPROVED, Status.INSTALLATION_SCHEDULED]
 
@@ -167,5 +167,5 @@ def test_two_bookings_of_the_last_visit_of_a_day_at_the_same_instant_one_wins(
         t.start()
     for t in threads:
         t.join(30)
-    assert sum(isinstance(o, InstallationAppointment) for o in outcomes) == 1, outcomes
-    assert InstallationAppointment.objects.filter(status=AppointmentStatus.BOOKED).count() == 3
+    assert sum(isinstance(o, Visit) for o in outcomes) == 1, outcomes
+    assert Visit.objects.filter(status=VisitStatus.BOOKED).count() == 3

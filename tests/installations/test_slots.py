@@ -34,7 +34,7 @@ def test_a_full_day_disappears_and_a_booked_slot_is_not_offered(approved, other_
     for hour in (11, 13):
         other = application_in("approved", owner=other_applicant)
         services.installation_schedule(application=other, by=other_applicant, starts_at=at(8, hour))
-    assert first.installer_id == approved.appointments.get().installer_id
+    assert first.installer_id == approved.visits.get().installer_id
     tuesday = [s for s in free_slots(approved) if s.starts_at.date() == at(8, 9).date()]
     assert tuesday == []  # three visits a day: 15:00 is free, but the installer is full
 

@@ -5,7 +5,7 @@ import pytest
 from applications.choices import Status
 from core.errors import ConditionsNotMet, InvalidState, RoleRefused
 from installations import services
-from installations.models import TRAINING_TOPICS, AppointmentStatus, TrainingRecord
+from installations.models import TRAINING_TOPICS, TrainingRecord, VisitStatus
 from notifications.models import Notification
 from terminals.models import TerminalStatus
 
@@ -17,7 +17,7 @@ def test_check_in_moves_the_application_to_configuring_and_stamps_the_visit(cloc
     services.installation_start(application=app, by=beijing_installer)
     app.refresh_from_db()
     assert app.status == Status.CONFIGURING
-    assert app.appointments.get().checked_in_at is not None
+    assert app.visits.get().checked_in_at is not None
 
 
 def test_another_installer_cannot_check_in(clock, application_in, beijing_installer, other_installer, snapshot):
@@ -38,7 +38,7 @@ def test_training_then_completion_makes_the_application_and_terminal_active(cloc
     app.refresh_from_db()
     assert app.status == Status.ACTIVE
     assert app.terminals.get().status == TerminalStatus.ACTIVE
-    assert app.appointments.get().status == AppointmentStatus.DONE
+    assert app.visits.get().status == VisitStatus.DONE
     assert Notification.objects.filter(pk__gt=outbox, recipient=app.applicant, template="terminal.active").exists()
     assert [e.to_status for e in app.terminals.get().events.all()] == [
         TerminalStatus.IN_STOCK,

@@ -5,7 +5,7 @@ import pytest
 from applications.choices import Status
 from core.errors import InvalidState, RoleRefused
 from installations import services as install_services
-from installations.models import AppointmentStatus, InstallationAppointment
+from installations.models import Visit, VisitStatus
 from terminals.models import Terminal, TerminalStatus
 from tests.visit_fixtures import give_profile, stock
 
@@ -38,7 +38,7 @@ def test_a_terminal_step_by_another_installer_changes_nothing(on_site, other_ins
 
 def test_no_installer_may_check_in_where_no_visit_is_booked(clock, application_in, beijing_installer, snapshot):
     scheduled = application_in(Status.INSTALLATION_SCHEDULED)
-    InstallationAppointment.objects.filter(application=scheduled).update(status=AppointmentStatus.CANCELLED)
+    Visit.objects.filter(application=scheduled).update(status=VisitStatus.CANCELLED)
     before = snapshot(scheduled)
 
     with pytest.raises(InvalidState):

@@ -8,7 +8,7 @@ import time_machine
 
 from applications.choices import Status
 from installations import reminders
-from installations.models import AppointmentStatus, InstallationAppointment
+from installations.models import Visit, VisitStatus
 from installations.services import installation_cancel, installation_start
 from notifications.models import Channel, DeliveryStatus, Notification
 
@@ -20,7 +20,7 @@ def scheduled(application_in):
     """An application with a visit booked at T0 (more than a day ahead of the visit)."""
     with time_machine.travel(T0, tick=False):
         app = application_in(Status.INSTALLATION_SCHEDULED)
-    return app, InstallationAppointment.objects.get(application=app, status=AppointmentStatus.BOOKED)
+    return app, Visit.objects.get(application=app, status=VisitStatus.BOOKED)
 
 
 def test_applicant_and_installer_are_reminded_once_within_24_hours_of_the_visit(scheduled, applicant, installer):
@@ -49,7 +49,7 @@ def test_a_visit_more_than_24_hours_away_or_past_is_not_reminded(scheduled):
 
 def test_a_visit_booked_less_than_a_day_ahead_is_not_reminded(scheduled):
     _app, visit = scheduled
-    InstallationAppointment.objects.filter(pk=visit.pk).update(created_at=visit.starts_at - timedelta(hours=20))
+    Visit.objects.filter(pk=visit.pk).update(created_at=visit.starts_at - timedelta(hours=20))
     assert list(reminders.visits_to_remind(now=visit.starts_at - timedelta(hours=2))) == []
 
 
@@ -63,8 +63,8 @@ def test_a_cancelled_or_started_visit_is_not_reminded(scheduled, application_in,
 
     with time_machine.travel(T0, tick=False):
         other = application_in(Status.INSTALLATION_SCHEDULED)
-    other_visit = InstallationAppointment.objects.get(application=other, status=AppointmentStatus.BOOKED)
-    InstallationAppointment.objects.filter(pk=other_visit.pk).update(starts_at=visit.starts_at + timedelta(hours=3))
+    other_visit = Visit.objects.get(application=other, status=VisitStatus.BOOKED)
+    Visit.objects.filter(pk=other_visit.pk).update(starts_at=visit.starts_at + timedelta(hours=3))
     with time_machine.travel(now, tick=False):
         installation_start(application=other, by=installer)
     assert list(reminders.visits_to_remind(now=now)) == []

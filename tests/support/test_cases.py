@@ -6,17 +6,18 @@ import pytest
 from django.utils import timezone
 
 from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
-from installations.models import InstallationAppointment
+from installations.models import Visit, VisitStatus
+from installations.samples import ensure_installer_covers
+from installations.selectors import free_slots
+from installations.services import visit_check_in, visit_complete, visit_record_work
 from notifications.models import Notification
-from support.models import CaseEvent, CaseStatus, ServiceVisit, SupportCase
-from support.selectors import installer_service_visits
+from support.models import CaseEvent, CaseStatus, SupportCase
 from support.services import (
     case_book_visit,
     case_open,
     case_request_signin,
     case_resend_configuration,
     case_resolve,
-    visit_complete,
 )
 from terminals.models import RemoteCommand
 
@@ -33,7 +34,7 @@ class CaseState:
         self.cases = SupportCase.objects.count()
         self.events = CaseEvent.objects.count()
         self.commands = RemoteCommand.objects.count()
-        self.visits = ServiceVisit.objects.filter(status="booked").count()
+        self.visits = Visit.objects.filter(status="booked").count()
         self.outbox = Notification.objects.count()
         self.status = SupportCase.objects.get(pk=case.pk).status if case else None
 
@@ -41,7 +42,7 @@ class CaseState:
         assert SupportCase.objects.count() == self.cases
         assert CaseEvent.objects.count() == self.events
         assert RemoteCommand.objects.count() == self.commands
-        assert ServiceVisit.objects.filter(status="booked").count() == self.visits
+        assert Visit.objects.filter(status="booked").count() == self.visits
         assert Notification.objects.count() == self.outbox
         if self.case:
             assert SupportCase.objects.get(pk=self.case.pk).status == self.status
@@ -49,6 +50,16 @@ class CaseState:
 
 def _soon(hours: int = 26):
     return (timezone.now() + timedelta(hours=hours)).replace(minute=0, second=0, microsecond=0)
+
+
+def _slot(terminal, installer=None, nth: int = 0):
+    """The nth free slot of the one calendar in the merchant's preferred windows (what support is offered)."""
+    slots = [s for s in free_slots(terminal.application, earliest=timezone.now(), installer=installer) if s.preferred]
+    return slots[nth].starts_at
+
+
+def installer_service_visits(installer):
+    return list(Visit.objects.filter(installer=installer, purpose="service", status=VisitStatus.BOOKED))
 
 
 # --- Opening -------------------------------------------------------------------------------------
@@ -156,21 +167,23 @@ def test_only_support_acts_on_a_case(live_terminal, request, who):
 # --- Service visit ---------------------------------------------------------------------------------
 
 
-def test_a_booked_visit_appears_in_the_installers_task_list(live_terminal, support, installer, client):
+def test_a_booked_visit_appears_in_my_visits(live_terminal, support, installer, client):
     case = _open(live_terminal)
 
-    visit = case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
+    visit = case_book_visit(case=case, by=support, installer=installer, starts_at=_slot(live_terminal))
 
     case.refresh_from_db()
     assert case.status == CaseStatus.VISIT_BOOKED
-    assert list(installer_service_visits(installer)) == [visit]
+    assert visit.purpose == "service" and visit.terminal == live_terminal
+    assert case.visit_links.get().visit == visit
+    assert installer_service_visits(installer) == [visit]
     assert Notification.objects.filter(template="support.visit_assigned", recipient=installer).exists()
     assert Notification.objects.filter(
         template="support.visit_booked", recipient=live_terminal.application.applicant
     ).exists()
     client.force_login(installer)
-    page = client.get("/visits/").content.decode()
-    assert case.reference in page
+    page = client.get("/installations/visits/").content.decode()
+    assert "Service" in page
     assert live_terminal.serial_number in page
 
 
@@ -179,26 +192,28 @@ def test_a_visit_needs_an_installer_and_a_future_time(live_terminal, support, re
     before = CaseState(case)
 
     with pytest.raises(ConditionsNotMet) as refused:
-        case_book_visit(case=case, by=support, installer=reviewer, starts_at=timezone.now() - timedelta(hours=1))
-
-    assert len(refused.value.missing) == 2
+        case_book_visit(case=case, by=support, installer=installer, starts_at=timezone.now() - timedelta(hours=1))
+    assert "in the past" in str(refused.value)
+    with pytest.raises(ConditionsNotMet, match="is not an installer"):
+        case_book_visit(case=case, by=support, installer=reviewer, starts_at=_slot(live_terminal))
     before.assert_unchanged()
 
 
 def test_an_installer_already_busy_is_refused(live_terminal_for, support, installer):
-    first, second = _open(live_terminal_for()), _open(live_terminal_for())
-    when = _soon()
+    first_terminal, second_terminal = live_terminal_for(), live_terminal_for()
+    first, second = _open(first_terminal), _open(second_terminal)
+    when = _slot(first_terminal, installer)
     case_book_visit(case=first, by=support, installer=installer, starts_at=when)
     before = CaseState(second)
 
     with pytest.raises(Conflict):
-        case_book_visit(case=second, by=support, installer=installer, starts_at=when + timedelta(hours=1))
+        case_book_visit(case=second, by=support, installer=installer, starts_at=when)
     before.assert_unchanged()
 
 
 def test_an_installation_visit_at_the_same_time_also_makes_the_installer_busy(live_terminal, support, installer):
-    when = _soon()
-    InstallationAppointment.objects.create(
+    when = _slot(live_terminal, installer)
+    Visit.objects.create(
         application=live_terminal.application,
         installer=installer,
         starts_at=when,
@@ -206,34 +221,44 @@ def test_an_installation_visit_at_the_same_time_also_makes_the_installer_busy(li
         created_by=support,
     )
     case = _open(live_terminal)
+    before = CaseState(case)
 
     with pytest.raises(Conflict):
-        case_book_visit(case=case, by=support, installer=installer, starts_at=when + timedelta(minutes=30))
+        case_book_visit(case=case, by=support, installer=installer, starts_at=when)
+    before.assert_unchanged()
 
 
-def test_rebooking_replaces_the_earlier_visit(live_terminal, support, installer, other_installer):
+def test_rebooking_replaces_the_earlier_visit(live_terminal, support, installer, other_installer, reviewer):
+    ensure_installer_covers(other_installer, live_terminal.application, reviewer)
     case = _open(live_terminal)
-    case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
+    case_book_visit(case=case, by=support, installer=installer, starts_at=_slot(live_terminal))
     case.refresh_from_db()
 
-    case_book_visit(case=case, by=support, installer=other_installer, starts_at=_soon(50))
+    case_book_visit(case=case, by=support, installer=other_installer, starts_at=_slot(live_terminal, nth=3))
 
-    assert list(installer_service_visits(installer)) == []
+    assert installer_service_visits(installer) == []
     assert len(installer_service_visits(other_installer)) == 1
+    assert Notification.objects.filter(recipient=installer, template="support.visit_cancelled").exists()
 
 
-def test_the_installer_marks_the_visit_done(live_terminal, support, installer, other_installer):
+def test_the_installer_completes_the_visit_and_the_case_moves_on(live_terminal, support, installer, other_installer):
     case = _open(live_terminal)
-    visit = case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
+    visit = case_book_visit(case=case, by=support, installer=installer, starts_at=_slot(live_terminal))
+    Visit.objects.filter(pk=visit.pk).update(starts_at=timezone.now(), ends_at=timezone.now() + timedelta(hours=2))
 
     with pytest.raises(RoleRefused):
-        visit_complete(visit=visit, by=other_installer)
+        visit_check_in(visit=visit, by=other_installer)
+    visit_check_in(visit=visit, by=installer)
+    visit_record_work(visit=visit, by=installer, notes="重新登记了终端")
     visit_complete(visit=visit, by=installer)
 
-    assert list(installer_service_visits(installer)) == []
-    from notifications.models import Notification
-
+    case.refresh_from_db()
+    assert case.status == CaseStatus.VISIT_DONE
+    assert installer_service_visits(installer) == []
     assert Notification.objects.filter(recipient=support, template="support.visit_done").exists()
+    assert Notification.objects.filter(
+        recipient=live_terminal.application.applicant, template="support.visit_done_merchant"
+    ).exists()
     with pytest.raises(InvalidState):
         visit_complete(visit=visit, by=installer)
 
@@ -261,7 +286,7 @@ def test_nothing_more_happens_on_a_resolved_case(live_terminal, support, install
     with pytest.raises(InvalidState):
         case_request_signin(case=case, by=support)
     with pytest.raises(InvalidState):
-        case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
+        case_book_visit(case=case, by=support, installer=installer, starts_at=_slot(live_terminal))
     before.assert_unchanged()
 
 
@@ -284,33 +309,29 @@ def test_a_fixed_registration_shows_in_the_checks_of_the_next_case(acquirer, liv
     assert registration["status"] == "ok"
 
 
-def test_a_visit_moved_by_an_hour_with_the_same_installer_is_not_refused_as_busy(live_terminal, support, installer):
+def test_a_visit_moved_with_the_same_installer_is_not_refused_as_busy(live_terminal, support, installer):
     case = _open(live_terminal)
-    first = case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
+    first = case_book_visit(case=case, by=support, installer=installer, starts_at=_slot(live_terminal))
     case.refresh_from_db()
 
-    moved = case_book_visit(case=case, by=support, installer=installer, starts_at=first.starts_at + timedelta(hours=1))
+    moved = case_book_visit(case=case, by=support, installer=installer, starts_at=_slot(live_terminal, nth=1))
 
+    assert moved.starts_at != first.starts_at
     assert [v.pk for v in installer_service_visits(installer)] == [moved.pk]
 
 
 def test_resolving_a_case_cancels_its_visit_tells_the_installer_and_drops_waiting_orders(
     live_terminal, support, installer
 ):
-    from notifications.models import Notification
-    from support.models import ServiceVisit, VisitStatus
-    from support.services import case_request_signin, case_resolve
-    from terminals.models import RemoteCommand
-
     case = _open(live_terminal)
-    visit = case_book_visit(case=case, by=support, installer=installer, starts_at=_soon())
+    visit = case_book_visit(case=case, by=support, installer=installer, starts_at=_slot(live_terminal))
     case.refresh_from_db()
     case_request_signin(case=case, by=support)
     case.refresh_from_db()
 
     case_resolve(case=case, by=support, resolution="fixed remotely")
 
-    assert ServiceVisit.objects.get(pk=visit.pk).status == VisitStatus.CANCELLED
+    assert Visit.objects.get(pk=visit.pk).status == VisitStatus.CANCELLED
     assert Notification.objects.filter(recipient=installer, template="support.visit_cancelled").exists()
     assert not RemoteCommand.objects.filter(about_kind="case", about_id=case.pk, delivered_at__isnull=True).exists()
-    assert list(installer_service_visits(installer)) == []
+    assert installer_service_visits(installer) == []

@@ -1,11 +1,12 @@
 """Reports, incidents and bookings arriving at the same instant, on PostgreSQL."""
 
-from datetime import timedelta
-
 import pytest
 from django.utils import timezone
 
-from support.models import Incident, ServiceVisit, SupportCase
+from core.errors import Conflict
+from installations.models import Visit
+from installations.selectors import free_slots
+from support.models import Incident, SupportCase
 from support.services import case_book_visit, case_open, incident_scan
 from terminals.forms import Report
 from terminals.models import DeviceEvent
@@ -44,15 +45,18 @@ def test_one_installer_booked_twice_at_once_gets_one_visit(live_terminal_for, su
     cases = [
         case_open(terminal=t, by=t.application.applicant, code="97") for t in (live_terminal_for(), live_terminal_for())
     ]
-    when = (timezone.now() + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    when = next(s for s in free_slots(cases[0].application, earliest=timezone.now()) if s.preferred).starts_at
     copies = [SupportCase.objects.get(pk=c.pk) for c in cases]
 
     results = race(
         [lambda c=c: case_book_visit(case=c, by=support, installer=installer, starts_at=when) for c in copies]
     )
 
-    assert sum(isinstance(r, ServiceVisit) for r in results) == 1, results
-    assert ServiceVisit.objects.count() == 1
+    assert sum(isinstance(r, Visit) for r in results) == 1, results
+    assert sum(isinstance(r, Conflict) for r in results) == 1, results
+    assert Visit.objects.filter(purpose="service").count() == 1
+    statuses = sorted(SupportCase.objects.values_list("status", flat=True))
+    assert statuses == ["open", "visit_booked"]  # the loser's case is as it was
 
 
 @needs_redis()

@@ -5,7 +5,9 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from support.models import CaseStatus, ServiceVisit, SupportCase
+from installations.models import Visit
+from installations.selectors import free_slots
+from support.models import CaseStatus, SupportCase
 from support.selectors import terminal_health_summary
 from support.services import case_open
 from terminals.models import DeviceEvent, RemoteCommand
@@ -132,14 +134,25 @@ def test_support_resolves_remotely_from_the_case_page(client, support, a_case):
     assert list(RemoteCommand.objects.values_list("kind", flat=True)) == ["resend_configuration", "sign_in"]
 
 
-def test_support_books_a_visit_from_the_case_page(client, support, installer, a_case):
-    client.force_login(support)
-    when = timezone.localtime(timezone.now() + timedelta(days=2)).strftime("%Y-%m-%dT10:00")
+def _offered(app, n: int = 0):
+    return [s.starts_at for s in free_slots(app, earliest=timezone.now()) if s.preferred][n]
 
-    response = client.post(f"/support/queue/{a_case.reference}/visit/", {"installer": installer.pk, "starts_at": when})
+
+def test_support_is_offered_free_slots_and_books_one(client, support, installer, a_case):
+    client.force_login(support)
+    when = _offered(a_case.application)
+    page = client.get(f"/support/queue/{a_case.reference}/").content.decode()
+    assert f'value="{timezone.localtime(when).isoformat()}"' in page  # a free slot of the one calendar
+    assert "merchant&#x27;s preferred time" in page
+
+    response = client.post(
+        f"/support/queue/{a_case.reference}/visit/",
+        {"installer": installer.pk, "starts_at": timezone.localtime(when).isoformat()},
+    )
 
     assert response.status_code == 302
-    assert ServiceVisit.objects.get().installer == installer
+    visit = Visit.objects.get(purpose="service")
+    assert visit.installer == installer and visit.purpose == "service" and visit.starts_at == when
     a_case.refresh_from_db()
     assert a_case.status == CaseStatus.VISIT_BOOKED
 
@@ -150,18 +163,19 @@ def test_a_visit_form_with_bad_input_rerenders_with_the_values(client, support, 
     response = client.post(f"/support/queue/{a_case.reference}/visit/", {"installer": "", "starts_at": "tomorrow"})
 
     assert response.status_code == 400
-    assert 'value="tomorrow"' in response.content.decode()
-    assert not ServiceVisit.objects.exists()
+    assert "Enter a valid date/time" in response.content.decode()
+    assert not Visit.objects.filter(purpose="service").exists()
 
 
 def test_a_refused_visit_says_why(client, support, installer, a_case):
     client.force_login(support)
-    past = timezone.localtime(timezone.now() - timedelta(days=1)).strftime("%Y-%m-%dT10:00")
+    past = timezone.localtime(timezone.now() - timedelta(days=1)).replace(hour=9, minute=0).isoformat()
 
     response = client.post(f"/support/queue/{a_case.reference}/visit/", {"installer": installer.pk, "starts_at": past})
 
     assert response.status_code == 400  # refused for what is missing, not for a change by someone else
     assert "a visit time in the future" in response.content.decode()
+    assert not Visit.objects.filter(purpose="service").exists()
 
 
 def test_support_resolves_the_case(client, support, a_case):
@@ -232,7 +246,7 @@ def test_the_dashboard_is_for_staff(client, applicant, installer):
 def test_the_service_visits_page_is_for_installers(client, applicant):
     client.force_login(applicant)
 
-    assert client.get("/visits/").status_code == 404
+    assert client.get("/installations/visits/").status_code == 404
 
 
 def test_a_page_never_changes_a_terminals_state(merchant_client, device):
@@ -249,14 +263,13 @@ def test_the_installers_service_visits_page_queries_are_bounded(
 ):
     from support.services import case_book_visit
 
-    start = timezone.now() + timedelta(days=2)
     for n in range(visits):
         case = case_open(terminal=live_terminal_for(), by=applicant, code="97")
-        case_book_visit(case=case, by=support, installer=installer, starts_at=start + timedelta(hours=3 * n))
+        case_book_visit(case=case, by=support, installer=installer, starts_at=_offered(case.application, n))
     client.force_login(installer)
 
     with django_assert_max_num_queries(8):
-        page = client.get("/visits/").content.decode()
+        page = client.get("/installations/visits/").content.decode()
 
     assert page.count('class="task service-visit"') == visits
     # The installation visits of the same installer are on the same list.

@@ -1,13 +1,17 @@
 """The sign-in test: the portal's own client against the acquirer host simulator, one test per answer."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
 
 from applications.choices import Status
 from core.errors import ConditionsNotMet, InvalidState
 from installations import services as visit
 from terminals import host
-from terminals.models import SignInSource, TerminalStatus
+from terminals.models import HostRegistration, SignInSource, TerminalStatus
 from terminals.selectors import latest_signin_code, signin_advice
+from terminals.tasks import send_due_host_registrations
 from tests.visit_fixtures import stock
 
 
@@ -16,6 +20,7 @@ def configured(acquirer, on_site, installer, reviewer):
     """On site with a terminal assigned (registered at the simulator) and a correct configuration."""
     stock(reviewer, ("SN-CT-1", "countertop", "A1B2C3"))
     terminal = visit.visit_assign_terminal(application=on_site, by=installer, serial_number="SN-CT-1")
+    assert send_due_host_registrations() == 1  # the job sends the registration the assignment left due
     terminal.refresh_from_db()
     assert terminal.host_registered_at is not None
     return terminal
@@ -100,17 +105,25 @@ def test_a_host_address_that_is_not_the_acquirers_is_not_contacted(configured, o
     assert all(record.tid != configured.tid for record in acquirer.signins())  # nothing was sent
 
 
-def test_the_sign_in_retries_a_registration_that_failed_at_assignment(on_site, installer, reviewer, settings):
+def test_the_sign_in_waits_for_a_registration_the_job_retries_until_the_host_is_back(
+    on_site, installer, reviewer, settings
+):
     from acquirer_sim.testing import run_simulator
 
     stock(reviewer, ("SN-CT-1", "countertop", "A1B2C3"))
     terminal = visit.visit_assign_terminal(application=on_site, by=installer, serial_number="SN-CT-1")
+    assert send_due_host_registrations() == 0  # no host: the row waits, due again later
     terminal.refresh_from_db()
     assert terminal.host_registered_at is None
     with run_simulator() as sim:
         settings.ACQUIRER_ADMIN_URL = sim.admin_url
         settings.ACQUIRER_HOST, settings.ACQUIRER_PORT = sim.host, sim.iso_port
         configure(on_site, installer, sim, terminal)
+        with pytest.raises(ConditionsNotMet, match="has not yet learnt terminal ID"):
+            visit.visit_signin(application=on_site, by=installer)  # a 97 for nothing is not recorded
+        row = HostRegistration.objects.get(terminal=terminal)
+        with time_machine.travel(row.due_at + timedelta(seconds=1), tick=False):
+            assert send_due_host_registrations() == 1
         assert visit.visit_signin(application=on_site, by=installer).response_code == "00"
 
 
