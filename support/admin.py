@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from core.admin import ReadOnlyAdmin
 
@@ -20,7 +21,11 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("action", "by", "at", "note")
+    fields = readonly_fields = ("action", "by", "at", "detail")
+
+    @admin.display(description=_("details"))
+    def detail(self, obj: CaseEvent) -> str:
+        return obj.detail()
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False
