@@ -651,3 +651,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class SubmittedVersion(models.Model):
+    """What the applicant sent, as of one submission: the review page lists what changed since
+    the submission a reviewer saw before (applications.versions). Personal numbers are kept
+    masked, with their blind index to tell a change, never in clear."""
+
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="versions", verbose_name=_("application")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    fields = models.JSONField(_("fields"), default=dict)
+    documents = models.JSONField(_("documents"), default=dict)
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} @ {self.submitted_at:%Y-%m-%d %H:%M}"
