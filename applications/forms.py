@@ -13,7 +13,7 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_cn_mobile
-from regions.divisions import current_place
+from regions.divisions import current_place, find_district
 from regions.forms import DistrictField, ProvinceDistrictMixin
 
 from .choices import LICENSED_BUSINESS_TYPES, DocumentKind, TimeWindow
@@ -102,17 +102,26 @@ class _AddressForm(ProvinceDistrictMixin, StepForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        _province, city, district, code = self.address
+        province, city, district, code = self.address
         self.fields[city].widget = forms.HiddenInput()
         if not self.is_bound:
-            self.initial[district] = self.initial.get(code) or getattr(self.instance, code)
+            # An address typed before the list existed starts at the district its names designate.
+            self.initial[district] = getattr(self.instance, code) or find_district(
+                getattr(self.instance, province) or "",
+                getattr(self.instance, city) or "",
+                getattr(self.instance, district) or "",
+            )
 
     def typed_place(self) -> str:
-        """The city and district typed before the list existed, shown beside the select until one is chosen."""
-        _province, city, district, code = self.address
-        if getattr(self.instance, code) or not (getattr(self.instance, city) or getattr(self.instance, district)):
+        """The city and district typed before the list existed that the table does not place,
+        shown beside the select until one is chosen."""
+        province, city, district, code = self.address
+        typed = [getattr(self.instance, city) or "", getattr(self.instance, district) or ""]
+        if getattr(self.instance, code) or not any(typed):
             return ""
-        return " ".join(n for n in (getattr(self.instance, city), getattr(self.instance, district)) if n)
+        if find_district(getattr(self.instance, province) or "", *typed):
+            return ""
+        return " ".join(n for n in typed if n)
 
     def fields_to_save(self) -> dict[str, object]:
         _province, city, district, code = self.address

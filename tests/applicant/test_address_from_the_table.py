@@ -62,18 +62,27 @@ def test_the_refusal_reads_in_chinese_for_a_chinese_reader(applicant_client, dra
     assert response.context["form"].errors["district"][0].startswith("所在市区：北京市朝阳区不在广东省")
 
 
-def test_names_typed_before_the_list_are_kept_and_shown_until_a_district_is_chosen(applicant_client, draft, step_data):
+def test_names_typed_before_the_list_start_the_select_at_their_district(applicant_client, draft):
     MerchantApplication.objects.filter(pk=draft.pk).update(province="11", city="北京市", district="朝阳区")
 
+    form = applicant_client.get(step_url(draft, "business")).context["form"]
+
+    assert form["district"].value() == "110105"
+    assert form.typed_place() == ""
+
+
+def test_names_typed_before_the_list_are_kept_and_shown_until_a_district_is_chosen(applicant_client, draft, step_data):
+    MerchantApplication.objects.filter(pk=draft.pk).update(province="11", city="北京市", district="朝杨区")  # mistyped
+
     page = applicant_client.get(step_url(draft, "business"), HTTP_ACCEPT_LANGUAGE="en")
-    assert "北京市 朝阳区" in page.content.decode()
+    assert "北京市 朝杨区" in page.content.decode()
 
     data = {**step_data["business"], "district": ""}
     response = applicant_client.post(step_url(draft, "business"), data)
 
     assert response.status_code == 302
     app = fresh(draft)
-    assert (app.city, app.district, app.district_code) == ("北京市", "朝阳区", "")
+    assert (app.city, app.district, app.district_code) == ("北京市", "朝杨区", "")
 
 
 def test_the_installation_address_is_chosen_the_same_way(applicant_client, draft, step_data):
