@@ -54,9 +54,20 @@ def _verdict(checks: list[CheckResult]) -> list[CheckResult]:
 
 
 def _render_problem(
-    request: HttpRequest, terminal: Terminal, form: ProblemForm, case_form: CaseForm | None = None, status: int = 200
+    request: HttpRequest,
+    terminal: Terminal,
+    form: ProblemForm,
+    case_form: CaseForm | None = None,
+    status: int = 200,
+    known_code: str = "",
 ) -> HttpResponse:
-    context: dict = {"terminal": terminal, "form": form, "incident": open_incident(), "health": health_of(terminal)}
+    context: dict = {
+        "terminal": terminal,
+        "form": form,
+        "incident": open_incident(),
+        "health": health_of(terminal),
+        "known_code": known_code,
+    }
     if form.is_bound and form.is_valid():
         code, symptom = form.cleaned_data["code"], form.cleaned_data["symptom"]
         path = _path(code, symptom)
@@ -86,8 +97,9 @@ def terminal_problem(request: HttpRequest, serial_number: str) -> HttpResponse:
     else:
         # Start from what the terminal last showed, when it reported an error.
         health = health_of(terminal)
-        initial = {"code": health.last_code} if health and health.last_code not in ("", "00") else {}
-        form = ProblemForm(initial=initial)
+        known = health.last_code if health and health.last_code not in ("", "00") and entry(health.last_code) else ""
+        form = ProblemForm(initial={"code": known} if known else {})
+        return _render_problem(request, terminal, form, known_code=known)
     return _render_problem(request, terminal, form)
 
 
