@@ -39,6 +39,10 @@ TITLES = {
 }
 
 
+# As the case pages word them (templates/support/_checks.html).
+STATUS_LABELS = {OK: _("OK"), PROBLEM: _("Problem"), UNKNOWN: _("Could not check"), INFO: _("Note")}
+
+
 @dataclass(frozen=True)
 class CheckResult:
     key: str
@@ -71,6 +75,10 @@ class StoredCheck:
     status: str
     title: str
     message: str
+
+
+def status_label(check: "CheckResult | StoredCheck") -> str:
+    return str(STATUS_LABELS.get(check.status, check.status))
 
 
 def readable_checks(rows: list[dict]) -> list["CheckResult | StoredCheck"]:

@@ -160,3 +160,16 @@ def test_a_case_kept_before_checks_were_codes_shows_its_words_as_they_were(live_
     page = _seen_by(support, reverse("support:case_manage", args=[case.reference]), "en", client)
 
     assert "终端从未向我们报告。" in " ".join(_texts(page, "ul.checks li"))
+
+
+def test_the_admin_shows_a_cases_checks_in_the_readers_language(troubled, client, admin_user, support):
+    case = _opened_in("en", troubled[0], client, support, code="05")
+    client.force_login(admin_user)
+
+    page = client.get(
+        reverse("admin:support_supportcase_change", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    ).content.decode()
+
+    assert "终端号" in page and "未在收单主机登记" in page
+    assert "is not registered at the acquirer host" not in page
+    assert "问题" in page and ">problem<" not in page
