@@ -13,6 +13,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_cn_mobile
+from regions.divisions import current_place, find_district
+from regions.forms import DistrictField, ProvinceDistrictMixin
 
 from .choices import LICENSED_BUSINESS_TYPES, DocumentKind, TimeWindow
 from .models import CONSENT_VERSION, MerchantApplication
@@ -79,7 +81,57 @@ class PersonalForm(StepForm):
         return normalize_cn_mobile(value) if value else ""
 
 
-class BusinessForm(StepForm):
+def _with_place(fields: dict[str, object], *, city: str, district: str, code: str) -> dict[str, object]:
+    """What a step with a district select saves: the chosen code, and the city and district
+    names it stands for (what every page shows). Nothing chosen (or a refused choice): the names
+    already kept stay as they are, so an address typed before the list existed is not lost."""
+    chosen = fields.pop(district, None)
+    fields.pop(city, None)
+    place = current_place(str(chosen or ""))
+    if place is not None:
+        fields.update({code: place.code, city: place.city, district: place.district or place.city})
+    return fields
+
+
+class _AddressForm(ProvinceDistrictMixin, StepForm):
+    """A step with an address: the district is chosen from the division table, in the chosen
+    province; the city follows from it (a hidden field, kept for the names typed before)."""
+
+    # (province field, city field, district field, code field)
+    address: tuple[str, str, str, str]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        province, city, district, code = self.address
+        self.fields[city].widget = forms.HiddenInput()
+        if not self.is_bound:
+            # An address typed before the list existed starts at the district its names designate.
+            self.initial[district] = getattr(self.instance, code) or find_district(
+                getattr(self.instance, province) or "",
+                getattr(self.instance, city) or "",
+                getattr(self.instance, district) or "",
+            )
+
+    def typed_place(self) -> str:
+        """The city and district typed before the list existed that the table does not place,
+        shown beside the select until one is chosen."""
+        province, city, district, code = self.address
+        typed = [getattr(self.instance, city) or "", getattr(self.instance, district) or ""]
+        if getattr(self.instance, code) or not any(typed):
+            return ""
+        if find_district(getattr(self.instance, province) or "", *typed):
+            return ""
+        return " ".join(n for n in typed if n)
+
+    def fields_to_save(self) -> dict[str, object]:
+        _province, city, district, code = self.address
+        return _with_place(super().fields_to_save(), city=city, district=district, code=code)
+
+
+class BusinessForm(_AddressForm):
+    address = ("province", "city", "district", "district_code")
+    district = DistrictField(province_field="province", required=False, label=_("City and district"))
+
     class Meta:
         model = MerchantApplication
         fields = ["business_type", "business_name", "credit_code", "category", "province", "city", "district", "street"]
@@ -138,7 +190,11 @@ class SettlementForm(StepForm):
         return holder
 
 
-class TerminalForm(StepForm):
+class TerminalForm(_AddressForm):
+    address = ("install_province", "install_city", "install_district", "install_district_code")
+    install_district = DistrictField(
+        province_field="install_province", required=False, label=_("Installation city and district")
+    )
     preferred_windows = forms.MultipleChoiceField(
         label=_("Preferred time windows"),
         choices=TimeWindow.choices,
@@ -166,8 +222,10 @@ class TerminalForm(StepForm):
         app = self.instance
         if not self.is_bound and not app.install_street:
             # The installation address starts as the business address; the applicant may change it.
-            for name in ("province", "city", "district", "street"):
+            for name in ("province", "city", "street"):
                 self.initial[f"install_{name}"] = getattr(app, name)
+            self.initial["install_district"] = app.district_code
+            self.fields["install_district"].for_province(app.province)
 
     def clean_preferred_windows(self) -> list[str]:
         return list(self.cleaned_data["preferred_windows"])

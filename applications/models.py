@@ -187,6 +187,9 @@ class MerchantApplication(SealedNumbersMixin, ConcurrentTransitionMixin, models.
     province = models.CharField(_("province"), max_length=2, choices=Province.choices, blank=True)
     city = models.CharField(_("city"), max_length=60, blank=True)
     district = models.CharField(_("district"), max_length=60, blank=True)
+    # The district chosen from the division table (GB/T 2260); city and district above hold its
+    # names, which every page shows. Empty for an address typed before the list existed.
+    district_code = models.CharField(_("district code"), max_length=6, blank=True)
     street = models.CharField(_("street address"), max_length=200, blank=True)
 
     # Settlement account
@@ -211,6 +214,7 @@ class MerchantApplication(SealedNumbersMixin, ConcurrentTransitionMixin, models.
     install_province = models.CharField(_("installation province"), max_length=2, choices=Province.choices, blank=True)
     install_city = models.CharField(_("installation city"), max_length=60, blank=True)
     install_district = models.CharField(_("installation district"), max_length=60, blank=True)
+    install_district_code = models.CharField(_("installation district code"), max_length=6, blank=True)
     install_street = models.CharField(_("installation street address"), max_length=200, blank=True)
     preferred_windows = models.JSONField(_("preferred time windows"), default=list, blank=True)
 
@@ -647,3 +651,24 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} @ {self.at:%Y-%m-%d %H:%M}"
+
+
+class SubmittedVersion(models.Model):
+    """What the applicant sent, as of one submission: the review page lists what changed since
+    the submission a reviewer saw before (applications.versions). Personal numbers are kept
+    masked, with their blind index to tell a change, never in clear."""
+
+    application = models.ForeignKey(
+        MerchantApplication, on_delete=models.CASCADE, related_name="versions", verbose_name=_("application")
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    fields = models.JSONField(_("fields"), default=dict)
+    documents = models.JSONField(_("documents"), default=dict)
+
+    class Meta:
+        verbose_name = _("submitted version")
+        verbose_name_plural = _("submitted versions")
+        ordering = ["submitted_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} @ {self.submitted_at:%Y-%m-%d %H:%M}"

@@ -22,6 +22,7 @@ from accounts.roles import Role, has_role, is_staff_member
 from core.errors import ConditionsNotMet, InvalidState, RoleRefused
 from notifications.services import notify
 
+from . import versions
 from .choices import APPLICANT_EDITABLE_STATES, DocumentKind, ReviewCheck, Status
 from .models import (
     CONSENT_VERSION,
@@ -182,6 +183,8 @@ def application_submit(*, application: MerchantApplication, by: User) -> Merchan
     with transaction.atomic():
         app = locked(application, by=by)
         fire(app, "submit", by=by)
+        # What was sent, so that a reviewer sees what changed when it comes back (versions.py).
+        versions.record(app)
         _tell_applicant(app, "application.submitted")
         return app
 

@@ -7,15 +7,12 @@ to act soon (a decision, a visit) goes by SMS too, the rest by in-app and email.
 """
 
 from dataclasses import dataclass
-from datetime import date, datetime
 from functools import lru_cache
 
 from django.utils import translation
-from django.utils.dateparse import parse_date, parse_datetime
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from core.time import local_when
+from core import texts
 
 from .links import Subject
 from .models import Channel
@@ -221,8 +218,8 @@ def render(template: str, context: dict, language: str) -> tuple[str, str]:
     """Return (subject, body) in the given language, its moments in the portal's time zone."""
     subject, body = _translated(template, language)
     try:
-        if any(isinstance(value, dict) for value in context.values()):
-            # Only a tagged moment or day needs the reader's language to be worded.
+        if any(isinstance(value, dict | list) for value in context.values()):
+            # Only a tagged moment, day or word needs the reader's language to be worded.
             with translation.override(language):
                 context = {name: readable(value) for name, value in context.items()}
         return subject.format(**context), body.format(**context)
@@ -243,27 +240,7 @@ def _translated(template: str, language: str) -> tuple[str, str]:
 
 
 # A message's context is stored (JSON) when the message is written and rendered when it is read,
-# in the reader's language: a moment or a day is kept as such, tagged, never as text in one format.
-INSTANT, DAY = "instant", "day"
-
-
-def storable(value: object) -> object:
-    """A context value as the outbox row keeps it."""
-    if value is None or isinstance(value, str | int | float | bool):
-        return value
-    if isinstance(value, datetime):
-        return {INSTANT: value.isoformat()}
-    if isinstance(value, date):
-        return {DAY: value.isoformat()}
-    return str(value)  # lazy translations, decimals: as the person will read them
-
-
-def readable(value: object) -> object:
-    """A stored context value as the reader reads it, in the active language."""
-    if isinstance(value, dict) and INSTANT in value:
-        moment = parse_datetime(value[INSTANT])
-        return local_when(moment) if moment else value[INSTANT]
-    if isinstance(value, dict) and DAY in value:
-        day = parse_date(value[DAY])
-        return date_format(day, "DATE_FORMAT") if day else value[DAY]
-    return value
+# in the reader's language: a moment, a day or a translatable word is kept as such (core.texts),
+# never as text in the writer's language.
+storable = texts.storable
+readable = texts.readable

@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.validators import normalize_cn_mobile
 from core.masking import mask_mobile
 
+from . import outgoing as letters
 from .messages import TemplateError, channels_for, render, storable
 from .models import Channel, DeliveryStatus, Notification
 from .sms import BaseSmsBackend, SmsMessage, SmsRefused
@@ -373,18 +374,21 @@ class _Outgoing:
 
 
 def _send(row: Notification, outgoing: _Outgoing) -> None:
-    subject, body = render(row.template, row.context, row.language)
     if row.channel == Channel.EMAIL:
-        _send_email(outgoing, row.recipient.email, subject, body)
+        subject, text = letters.email(row.recipient, row.template, row.context, row.language)
+        _send_email(outgoing, row.recipient.email, subject, text)
     elif row.channel == Channel.SMS:
+        text = letters.sms(row.recipient, row.template, row.context, row.language)
         try:
             mobile = normalize_cn_mobile(row.recipient.mobile)
         except ValidationError as exc:
             raise PermanentFailure(_("Invalid mobile number %s.") % mask_mobile(row.recipient.mobile)) from exc
         try:
-            outgoing.sms(SmsMessage(to=mobile, text=f"【POS Portal】{body}"))
+            outgoing.sms(SmsMessage(to=mobile, text=text))
         except SmsRefused as exc:
             raise PermanentFailure(_("The SMS gateway refused the message: %s") % exc) from exc
+    else:
+        render(row.template, row.context, row.language)
 
 
 def _send_email(outgoing: _Outgoing, address: str, subject: str, body: str) -> None:

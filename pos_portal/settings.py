@@ -432,6 +432,22 @@ SUPPORT_HOTLINE = env.str("SUPPORT_HOTLINE", default="400-800-8888")
 SUPPORT_HOURS = env.str("SUPPORT_HOURS", default="09:00–18:00")
 SUPPORT_DAYS = env.str("SUPPORT_DAYS", default="mon-sat")
 
+
+def _site_url() -> str:
+    """The portal's address as people open it, for the links in e-mails and SMS (they are read
+    away from any request). Set SITE_URL in production; without it, a development server is
+    its local address and a deployment its first public host name, never a loopback address."""
+    if env.str("SITE_URL", default=""):
+        return env.str("SITE_URL").rstrip("/")
+    if DEBUG:
+        return f"http://127.0.0.1:{env.int('WEB_PORT', default=8000)}"
+    loopback = {"127.0.0.1", "localhost", "[::1]", "*", ""}
+    public = [h.lstrip(".") for h in ALLOWED_HOSTS if h not in loopback]
+    return f"https://{public[0]}" if public else ""
+
+
+SITE_URL = _site_url()
+
 # --- Terminal support (issue 7) -------------------------------------------------------------
 # Device API (terminals.device_api; the names keep the prefix they were deployed with):
 # reports a terminal may send per minute; how far its request clock may be off; requests

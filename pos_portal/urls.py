@@ -3,12 +3,14 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
+from core.contact import PORTAL_NAME
 from terminals import device_api
 
 from . import views
 
-admin.site.site_header = "POS Portal"
-admin.site.site_title = "POS Portal"
+# Lazy: the admin's header reads in each reader's language.
+admin.site.site_header = PORTAL_NAME
+admin.site.site_title = PORTAL_NAME
 
 urlpatterns = [
     path("", views.home, name="home"),

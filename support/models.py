@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from applications.models import MerchantApplication
+from core.texts import readable
 from installations.models import Visit
 from terminals.models import Terminal
 
@@ -137,7 +138,11 @@ class CaseEvent(models.Model):
     action = models.CharField(_("action"), max_length=40, choices=CaseAction.choices)
     by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("by"))
     at = models.DateTimeField(_("at"), default=timezone.now)
+    # Words a person typed (a resolution), kept as they were typed. Rows written before
+    # history lines were codes may hold a moment worded in the actor's language: shown as they are.
     note = models.TextField(_("note"), blank=True)
+    # What the portal itself says about the event, as parameters worded when read (core.texts).
+    params = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("case event")
@@ -146,6 +151,13 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action}"
+
+    def detail(self) -> str:
+        """The event's details in the reader's language: the moment of a booked visit, or the note."""
+        when = self.params.get("when") if self.params else None
+        if when:
+            return str(readable(when))
+        return self.note
 
 
 class CaseVisit(models.Model):

@@ -17,7 +17,7 @@ from accounts.models import User
 from accounts.roles import Role, has_role
 from applications.choices import Status
 from core.errors import ConditionsNotMet, Conflict, InvalidState, RoleRefused
-from core.time import local_when
+from core.texts import storable
 from installations.hooks import on_visit_done
 from installations.models import Visit, VisitPurpose, VisitStatus
 from installations.services import visit_book, visit_cancel
@@ -198,8 +198,12 @@ def warnings_scan_drift(*, now: datetime | None = None) -> list[EarlyWarning]:
 # --- Support cases -------------------------------------------------------------------------------
 
 
-def _event(case: SupportCase, action: str, by: User, note: str = "") -> None:
-    CaseEvent.objects.create(case=case, action=action, by=by, note=note)
+def _event(case: SupportCase, action: str, by: User, note: str = "", **params: object) -> None:
+    """A history line: its words are the action's label and parameters, worded when read;
+    `note` only holds what a person typed."""
+    CaseEvent.objects.create(
+        case=case, action=action, by=by, note=note, params={name: storable(v) for name, v in params.items()}
+    )
 
 
 def case_open(
@@ -276,7 +280,7 @@ def _command(case: SupportCase, by: User, kind: str, payload: dict) -> RemoteCom
     notify(
         recipient=case.application.applicant,
         template="support.remote_action",
-        context={"reference": case.reference, "action": str(CommandKind(kind).label)},
+        context={"reference": case.reference, "action": CommandKind(kind).label},
     )
     return command
 
@@ -327,7 +331,7 @@ def case_book_visit(
         CaseVisit.objects.create(case=case, visit=visit)
         case.status = CaseStatus.VISIT_BOOKED
         case.save(update_fields=["status", "updated_at"])
-        _event(case, CaseAction.VISIT_BOOKED, by, local_when(starts_at))
+        _event(case, CaseAction.VISIT_BOOKED, by, when=starts_at)
         context = {
             "reference": case.reference,
             "when": starts_at,

@@ -5,6 +5,7 @@ from installations.hooks import add_visit_panel
 from installations.models import Visit, VisitPurpose
 
 from .catalogue import entry
+from .checks import readable_checks
 from .models import CaseVisit
 from .selectors import last_codes
 
@@ -16,7 +17,12 @@ def case_panel(visit: Visit) -> tuple[str, dict] | None:
     case = link.case
     return (
         "support/_visit_case.html",
-        {"case": case, "entry": entry(case.code), "codes": last_codes(case.terminal)},
+        {
+            "case": case,
+            "entry": entry(case.code),
+            "codes": last_codes(case.terminal),
+            "checks": readable_checks(case.checks),
+        },
     )
 
 

@@ -11,3 +11,10 @@ class TerminalsConfig(AppConfig):
         from .links import register_links
 
         register_links()
+
+        # The live terminal on the merchant's status page (applications knows no app above it).
+        from applications.panels import register as register_panel
+
+        from .panels import live_terminal
+
+        register_panel(live_terminal)

@@ -50,3 +50,19 @@ def test_every_list_of_the_portals_models_has_chinese_column_headers(client, adm
         "notification",
         "signin",
     } <= checked
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("zh-hans", ("POS 商户服务平台", "门户时区", "Asia/Shanghai")),
+        ("en", ("POS Portal", "time zone", "Asia/Shanghai")),
+    ],
+)
+def test_the_admin_names_the_portal_and_the_time_zone_its_times_are_in(client, admin_user, language, words):
+    client.force_login(admin_user)
+
+    page = client.get(reverse("admin:index"), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+    for word in words:
+        assert word in page

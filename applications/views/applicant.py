@@ -32,6 +32,7 @@ from ..access import application_for_applicant, document_for_applicant
 from ..choices import APPLICANT_EDITABLE_STATES, Status
 from ..forms import STEP_BY_SLUG, STEPS, ConsentForm, DocumentsForm, WithdrawForm, field_label, step_of_field
 from ..models import CONSENT_VERSION, MerchantApplication, Problem
+from ..panels import panels_for
 from ..selectors import applicant_timeline, applications_of, documents_of
 from .files import document_response
 
@@ -355,6 +356,7 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
             "application": app,
             "timeline": applicant_timeline(app),
             "what_next": _what_next(app),
+            "panels": panels_for(app),
             "to_fix": to_fix if app.status == Status.CHANGES_REQUESTED else [],
             "documents": documents_of(app),
             "editable": app.status in APPLICANT_EDITABLE_STATES,

@@ -59,6 +59,7 @@ from ..selectors import (
     sla_hours,
     sla_of,
 )
+from ..versions import changes_since_last_review
 from .files import document_response
 
 View = Callable[..., HttpResponse]
@@ -345,6 +346,7 @@ def _review_context(
         "app": app,
         "sla": sla_of(app),
         "sections": _data_sections(app),
+        "changes": changes_since_last_review(app),
         "documents": sorted(app.documents.all(), key=lambda d: KIND_ORDER.get(d.kind, 99)),
         "duplicates": duplicates_of(app),
         "notes": list(app.notes.select_related("author")),

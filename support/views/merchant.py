@@ -8,11 +8,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.errors import WorkflowError
+from core.texts import source
 from terminals.models import Terminal
 
 from ..access import case_for_merchant, terminal_for_merchant
 from ..catalogue import CUSTOMER_SIDES, SYMPTOMS, entry
-from ..checks import PROBLEM, CheckResult, run_checks
+from ..checks import PROBLEM, CheckResult, readable_checks, run_checks
 from ..forms import CaseForm, ProblemForm
 from ..selectors import case_visits, health_of, merchant_cases, merchant_terminals, open_incident
 from ..services import case_open
@@ -35,12 +36,14 @@ def _path(code: str, symptom: str) -> dict:
     item = entry(code) if code else None
     sym = SYMPTOMS.get(symptom) if symptom else None
     causes = [str(c) for c in (item.causes if item else ())] + [str(c) for c in (sym.causes if sym else ())]
-    steps = [str(s) for s in (item.steps if item else ())] + [str(s) for s in (sym.steps if sym else ())]
+    lazy_steps = list(item.steps if item else ()) + list(sym.steps if sym else ())
     return {
         "entry": item,
         "symptom_item": sym,
         "causes": causes,
-        "steps": steps,
+        "steps": [str(s) for s in lazy_steps],
+        # What a case keeps of the steps: their source text, worded in each reader's language.
+        "step_sources": [source(s) for s in lazy_steps],
         "customer_side": bool(item and item.side in CUSTOMER_SIDES),
         "needs_support": bool((item and item.needs_support) or (sym and sym.hardware)),
     }
@@ -51,9 +54,20 @@ def _verdict(checks: list[CheckResult]) -> list[CheckResult]:
 
 
 def _render_problem(
-    request: HttpRequest, terminal: Terminal, form: ProblemForm, case_form: CaseForm | None = None, status: int = 200
+    request: HttpRequest,
+    terminal: Terminal,
+    form: ProblemForm,
+    case_form: CaseForm | None = None,
+    status: int = 200,
+    known_code: str = "",
 ) -> HttpResponse:
-    context: dict = {"terminal": terminal, "form": form, "incident": open_incident(), "health": health_of(terminal)}
+    context: dict = {
+        "terminal": terminal,
+        "form": form,
+        "incident": open_incident(),
+        "health": health_of(terminal),
+        "known_code": known_code,
+    }
     if form.is_bound and form.is_valid():
         code, symptom = form.cleaned_data["code"], form.cleaned_data["symptom"]
         path = _path(code, symptom)
@@ -83,8 +97,9 @@ def terminal_problem(request: HttpRequest, serial_number: str) -> HttpResponse:
     else:
         # Start from what the terminal last showed, when it reported an error.
         health = health_of(terminal)
-        initial = {"code": health.last_code} if health and health.last_code not in ("", "00") else {}
-        form = ProblemForm(initial=initial)
+        known = health.last_code if health and health.last_code not in ("", "00") and entry(health.last_code) else ""
+        form = ProblemForm(initial={"code": known} if known else {})
+        return _render_problem(request, terminal, form, known_code=known)
     return _render_problem(request, terminal, form)
 
 
@@ -98,10 +113,10 @@ def case_new(request: HttpRequest, serial_number: str) -> HttpResponse:
     problem_form = ProblemForm({"code": code, "symptom": symptom})
     if not form.is_valid():
         return _render_problem(request, terminal, problem_form, form, status=400)
-    tried = [path["steps"][int(i)] for i in form.cleaned_data["tried"]]
+    tried = [path["step_sources"][int(i)] for i in form.cleaned_data["tried"]]
     answers = {
         "tried": tried,
-        "not_tried": [s for s in path["steps"] if s not in tried],
+        "not_tried": [s for s in path["step_sources"] if s not in tried],
         "note": form.cleaned_data["note"],
     }
     try:
@@ -128,6 +143,7 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
         "support/case_detail.html",
         {
             "case": case,
+            "checks": readable_checks(case.checks),
             "visits": case_visits(case),
             "entry": entry(case.code),
             "symptom_item": SYMPTOMS.get(case.symptom),

@@ -18,6 +18,7 @@ from terminals.selectors import commands_about
 
 from ..access import case_for_support, require_support
 from ..catalogue import SYMPTOMS, entry
+from ..checks import readable_checks
 from ..forms import ResolveForm, VisitForm, slot_choices
 from ..models import SupportCase
 from ..selectors import case_queue, case_visits, open_incident, open_warnings
@@ -48,6 +49,7 @@ def _render_case(request: HttpRequest, case, visit_form=None, resolve_form=None,
         "support/case_manage.html",
         {
             "case": case,
+            "checks": readable_checks(case.checks),
             "entry": entry(case.code),
             "symptom_item": SYMPTOMS.get(case.symptom),
             "events": case.events.select_related("by").all(),

@@ -58,7 +58,7 @@ STEP_DATA = {
         "category": Category.CONVENIENCE,
         "province": Province.BEIJING,
         "city": "北京市",
-        "district": "朝阳区",
+        "district": "110105",  # 朝阳区, chosen from the division table
         "street": "建国路 1 号",
     },
     "settlement": {

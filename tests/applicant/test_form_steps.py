@@ -248,7 +248,7 @@ def test_the_terminal_step_saves_the_model_the_time_windows_and_another_address(
         "terminal_model": "mobile",
         "install_province": "31",
         "install_city": "上海市",
-        "install_district": "浦东新区",
+        "install_district": "310115",  # 浦东新区
         "install_street": "世纪大道 100 号",
         "preferred_windows": [TimeWindow.WEEKEND_AFTERNOON],
     }

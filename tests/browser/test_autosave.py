@@ -118,7 +118,7 @@ def test_a_deleted_session_cookie_is_an_ended_session_too(live_server, browser, 
 
     context.clear_cookies(name=django_settings.SESSION_COOKIE_NAME)
     page.fill("#id_business_name", "小明便利店")
-    page.locator("#id_city").focus()
+    page.locator("#id_street").focus()
     expect(page.locator("#autosave-status")).to_have_attribute("data-state", "expired")
     page.reload()  # the step asks for a login, and brings the person back to it
     log_in(page, applicant.email)

@@ -11,6 +11,7 @@ from installations.samples import ensure_installer_covers
 from installations.selectors import free_slots
 from installations.services import visit_check_in, visit_complete, visit_record_work
 from notifications.models import Notification
+from support.checks import CheckResult
 from support.models import CaseEvent, CaseStatus, SupportCase
 from support.services import (
     case_book_visit,
@@ -76,7 +77,7 @@ def test_a_case_holds_the_terminal_the_code_the_checks_and_the_answers(acquirer,
     assert case.answers == {"tried": ["重新签到"], "note": "早上开始的"}
     registration = next(c for c in case.checks if c["key"] == "registration")
     assert registration["status"] == "problem"
-    assert "is not registered at the acquirer host" in registration["message"]
+    assert "is not registered at the acquirer host" in CheckResult.stored(registration).message
     assert [c["key"] for c in case.checks] == ["registration", "contact", "configuration", "incident", "customer_side"]
     assert case.status == CaseStatus.OPEN
     assert Notification.objects.filter(template="support.case_new", recipient=support).exists()

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from acquirer_sim.fleet import DeviceApi, FleetTerminal, load_fleet, main, play_round
+from support.checks import CheckResult
 from support.services import case_open, case_resend_configuration
 from terminals.models import DeviceEvent, TerminalHealth
 
@@ -123,7 +124,7 @@ def test_a_mistyped_tid_answers_97_until_support_resends_the_configuration(
     assert health.reported_config["tid"] != config_of(live_terminal)["tid"]
     case = case_open(terminal=live_terminal, by=live_terminal.application.applicant, code="97")
     configuration = next(c for c in case.checks if c["key"] == "configuration")
-    assert configuration["status"] == "problem" and "terminal ID" in configuration["message"]
+    assert configuration["status"] == "problem" and "terminal ID" in CheckResult.stored(configuration).message
 
     case_resend_configuration(case=case, by=support)
     play_round([terminal], api, iso=iso)

@@ -314,3 +314,23 @@ def test_the_queue_s_incident_line_counts_terminals_in_words(client, support, af
     page = client.get(reverse("support:queue")).content.decode()
 
     assert words in page and "codes 96" in page
+
+
+def test_the_diagnosis_starts_from_the_code_the_terminal_reported(merchant_client, device):
+    device.report("transaction", code="97")
+
+    response = merchant_client.get(f"/support/terminals/{device.terminal.serial_number}/problem/")
+
+    assert response.context["form"]["code"].value() == "97"
+    page = response.content.decode()
+    assert '<option value="97" selected>' in page
+    assert 'id="known-code"' in page and "reported code 97" in page
+
+
+def test_without_a_reported_error_no_code_is_chosen(merchant_client, device):
+    device.report("signin", code="00")
+
+    response = merchant_client.get(f"/support/terminals/{device.terminal.serial_number}/problem/")
+
+    assert not response.context["form"]["code"].value()
+    assert 'id="known-code"' not in response.content.decode()
