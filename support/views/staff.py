@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_POST
 
 from core.actions import Action
+from core.paging import IdsFirstPaginator
 from core.views import act
 from terminals.selectors import commands_about
 
@@ -26,8 +26,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     require_support(request.user)
     show = "resolved" if request.GET.get("show") == "resolved" else "open"
     # Paged, never cut: the newest cases must not vanish behind the oldest hundred.
-    page = Paginator(case_queue(status=show), 50).get_page(request.GET.get("page"))
-    warnings = Paginator(open_warnings(), 50).get_page(request.GET.get("warnings_page"))
+    # The page's ids first, then its rows with their terminal and application: with a fleet,
+    # joining before the LIMIT read every terminal (core.paging).
+    page = IdsFirstPaginator(case_queue(status=show), 50).get_page(request.GET.get("page"))
+    warnings = IdsFirstPaginator(open_warnings(), 50).get_page(request.GET.get("warnings_page"))
     return render(
         request,
         "support/queue.html",
