@@ -248,6 +248,8 @@ def in_django(step: str, env: dict[str, str], *args: str) -> dict[str, Any]:
 
 def step_prepare(size: int) -> dict[str, Any]:
     """Migrate, seed up to `size` applications (seed_bulk, by its command name), log a staff member in."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
@@ -256,6 +258,7 @@ def step_prepare(size: int) -> dict[str, Any]:
     from accounts.models import User
     from accounts.roles import Role, grant_admin_permissions
     from applications.models import MerchantApplication
+    from installations.dashboard import refresh_figures
 
     call_command("migrate", verbosity=0)
     have = MerchantApplication.objects.count()
@@ -271,6 +274,12 @@ def step_prepare(size: int) -> dict[str, Any]:
     )
     grant_admin_permissions()
     user.groups.add(*Group.objects.filter(name__in=[Role.REVIEWER, Role.SUPPORT]))
+    # Staff work only with an authenticator app (accounts.middleware.StaffTwoFactorMiddleware):
+    # without one every staff page would answer a redirect to its set-up.
+    if not Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists():
+        TOTP.activate(user, generate_totp_secret())
+    # The dashboard's snapshot as the periodic job leaves it (its rollups: seed_bulk, migrate).
+    refresh_figures()
     client = Client()
     client.force_login(user)
     review = MerchantApplication.objects.filter(status="submitted").order_by("status_changed_at", "id").first()

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.timesince import timesince
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -51,6 +52,7 @@ from ..forms_reviewer import (
 from ..models import ApplicationDocument, AuditEvent, MerchantApplication
 from ..selectors import (
     MAX_OFFSET_PAGE,
+    WAITING_FOR_REVIEW,
     QueuePage,
     QueueTab,
     Sla,
@@ -102,6 +104,9 @@ class QueueRow:
     province: str
     business_type: str
     mobile: str
+    url: str = ""
+    waiting: str = ""
+    reviewer: str = ""
 
 
 def _labels(choices: list[tuple[str, object]]) -> dict[str, str]:
@@ -157,6 +162,8 @@ def queue(request: HttpRequest) -> HttpResponse:
                 "max": MAX_OFFSET_PAGE
             }
     now = timezone.now()
+    # One reverse() for the page; each row's link is the reference appended to it.
+    review_prefix = reverse("applications:review", args=["PA-X"]).removesuffix("PA-X/")
     statuses, provinces, types = _labels(Status.choices), _labels(Province.choices), _labels(BusinessType.choices)
     rows = [
         QueueRow(
@@ -166,6 +173,9 @@ def queue(request: HttpRequest) -> HttpResponse:
             provinces.get(app.province, ""),
             types.get(app.business_type, ""),
             mask_mobile(app.mobile),
+            url=review_prefix + app.reference + "/",
+            waiting="" if app.status in WAITING_FOR_REVIEW else timesince(app.status_changed_at, now),
+            reviewer=str(app.reviewer) if app.reviewer_id else "",
         )
         for app in page.rows
     ]
