@@ -23,6 +23,14 @@ def _indexes() -> list[models.Index]:
     return made
 
 
+class TrigramExtensionOnPostgres(TrigramExtension):
+    """pg_trgm on PostgreSQL; nothing elsewhere, both ways (Django checks the vendor only forwards)."""
+
+    def database_backwards(self, app_label, schema_editor, from_state, to_state):
+        if schema_editor.connection.vendor == "postgresql":
+            super().database_backwards(app_label, schema_editor, from_state, to_state)
+
+
 def create(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
@@ -45,7 +53,6 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        # Does nothing on other databases (CreateExtension checks the vendor itself).
-        TrigramExtension(),
+        TrigramExtensionOnPostgres(),
         migrations.RunPython(create, drop),
     ]
