@@ -31,8 +31,12 @@ class QueueFilterForm(forms.Form):
     )
     age = forms.ChoiceField(label=_("Waiting"), choices=[("", _("Any time"))], required=False)
     q = forms.CharField(label=_("Search"), max_length=100, required=False)
-    # A page past any real queue, not a number the database cannot OFFSET by (that was a 500).
-    page = forms.IntegerField(min_value=1, max_value=100_000, required=False)
+    # Any page number is answered (past the last: an empty page that says so), without an OFFSET
+    # past applications.selectors.MAX_OFFSET_PAGE; a number the database cannot hold is refused.
+    page = forms.IntegerField(min_value=1, max_value=10**12, required=False)
+    # Where Next and Previous continue the order (applications.selectors.key_of): a keyset.
+    after = forms.RegexField(regex=r"^\d{1,17}\.\d{1,12}$", required=False)
+    before = forms.RegexField(regex=r"^\d{1,17}\.\d{1,12}$", required=False)
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
@@ -60,6 +64,15 @@ class QueueFilterForm(forms.Form):
 
     def page_number(self) -> int:
         return (self.cleaned_data.get("page") if self.is_valid() else None) or 1
+
+    def keyset(self) -> dict[str, str]:
+        if not self.is_valid():
+            return {}
+        return {k: self.cleaned_data[k] for k in ("after", "before") if self.cleaned_data.get(k)}
+
+    def problems(self) -> str:
+        """What makes the filters typed impossible to match, in the reader's language."""
+        return " ".join(str(error) for errors in self.errors.values() for error in errors)
 
 
 class ActionForm(forms.Form):

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import asdict, dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from statistics import median
 
@@ -126,12 +126,20 @@ def review_queue(*, user: User, filters: QueueFilters) -> QuerySet[MerchantAppli
     elif filters.age:
         qs = qs.filter(status_changed_at__lte=timezone.now() - timedelta(hours=int(filters.age)))
     if filters.q:
-        qs = qs.filter(_search(filters.q))
+        qs = qs.filter(search_condition(filters.q) or Q(pk__in=[]))
     return qs.order_by("status_changed_at", "id")
 
 
-def _search(text: str) -> Q:
-    """An application number, a personal number (its token), or part of a name."""
+def search_condition(text: str) -> Q | None:
+    """An application number, a personal number (its token), or part of a name; None if too short.
+
+    Each form maps onto an index (issue 15): the number onto its unique index, a personal number
+    onto its blind index, three letters or more of a name onto the trigram indexes (pg_trgm, on
+    PostgreSQL), two onto the start of the name (a pattern index): a trigram index cannot serve a
+    two-letter pattern, and most people type a Chinese name whole. Fewer than two letters or
+    digits (`%`, `_`, one character) would match nearly everything: None, and the page says why.
+    `%` and `_` are matched as themselves (Django escapes them in these lookups).
+    """
     text = text.strip()
     if _REFERENCE_RE.match(text.upper()):
         reference = text.upper()
@@ -140,7 +148,23 @@ def _search(text: str) -> Q:
     if token:
         index = token.removeprefix("#")
         return Q(mobile_index=index) | Q(id_number_index=index) | Q(card_number_index=index)
+    if sum(c.isalnum() for c in text) < 2:
+        return None
+    if _longest_word(text) < 3:
+        return Q(legal_name__istartswith=text) | Q(business_name__istartswith=text)
     return Q(legal_name__icontains=text) | Q(business_name__icontains=text)
+
+
+def _longest_word(text: str) -> int:
+    longest = run = 0
+    for c in text:
+        run = run + 1 if c.isalnum() else 0
+        longest = max(longest, run)
+    return longest
+
+
+def search_too_short(text: str) -> bool:
+    return bool(text.strip()) and search_condition(text) is None
 
 
 _REFERENCE_RE = re.compile(r"^(PA-)?[A-Z2-9]{8}$")
@@ -197,12 +221,59 @@ def sla_of(application: MerchantApplication, *, now: datetime | None = None) -> 
     return Sla(hours_waiting=waited, target_hours=sla_hours())
 
 
-def queue_page(qs: QuerySet[MerchantApplication], *, page: int, per_page: int = 25) -> "QueuePage":
-    """One page without COUNT(*): reads one row more than it shows to know if there is a next page."""
+# Pages reached by number are read by OFFSET up to here; further pages by Next (a keyset).
+MAX_OFFSET_PAGE = 100
+
+
+def queue_page(
+    qs: QuerySet[MerchantApplication], *, page: int, after: str = "", before: str = "", per_page: int = 25
+) -> "QueuePage":
+    """One page without COUNT(*): reads one row more than it shows to know if there is a next page.
+
+    Next and Previous carry the last (first) row's place in the order (`after` / `before`), so a
+    deep page reads 26 rows through the index, not every row before it (a keyset, not an OFFSET).
+    A page number alone is read by OFFSET only up to MAX_OFFSET_PAGE: page 10^9 reads nothing.
+    """
     page = max(page, 1)
+    if after and (key := _key(after)):
+        rows = list(qs.filter(_past(key))[: per_page + 1])
+        return QueuePage(rows=rows[:per_page], number=page, has_next=len(rows) > per_page)
+    if before and (key := _key(before)):
+        rows = list(qs.filter(_past(key, backwards=True)).reverse()[: per_page + 1])
+        earlier = len(rows) > per_page
+        return QueuePage(rows=rows[:per_page][::-1], number=page if earlier else 1, has_next=True)
+    if page > MAX_OFFSET_PAGE:
+        return QueuePage(rows=[], number=page, has_next=False, too_deep=True)
     start = (page - 1) * per_page
     rows = list(qs[start : start + per_page + 1])
     return QueuePage(rows=rows[:per_page], number=page, has_next=len(rows) > per_page)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_KEY_RE = re.compile(r"^(\d{1,17})\.(\d{1,12})$")
+
+
+def key_of(application: MerchantApplication) -> str:
+    """The row's place in the queue's order (status_changed_at, id), for a link: no personal data."""
+    at = application.status_changed_at
+    micros = (at - _EPOCH) // timedelta(microseconds=1)
+    return f"{micros}.{application.pk}"
+
+
+def _key(text: str) -> tuple[datetime, int] | None:
+    match = _KEY_RE.match(text)
+    if not match:
+        return None
+    at = _EPOCH + timedelta(microseconds=int(match[1]))
+    return at, int(match[2])
+
+
+def _past(key: tuple[datetime, int], *, backwards: bool = False) -> Q:
+    at, pk = key
+    if backwards:
+        return Q(status_changed_at__lte=at) & (Q(status_changed_at__lt=at) | Q(id__lt=pk))
+    # The redundant bound lets the database start the index scan at the key.
+    return Q(status_changed_at__gte=at) & (Q(status_changed_at__gt=at) | Q(id__gt=pk))
 
 
 @dataclass
@@ -210,10 +281,19 @@ class QueuePage:
     rows: list[MerchantApplication]
     number: int
     has_next: bool
+    too_deep: bool = False
 
     @property
     def has_previous(self) -> bool:
-        return self.number > 1
+        return self.number > 1 and bool(self.rows)
+
+    @property
+    def after(self) -> str:
+        return key_of(self.rows[-1]) if self.rows else ""
+
+    @property
+    def before(self) -> str:
+        return key_of(self.rows[0]) if self.rows else ""
 
 
 # --- Duplicates ----------------------------------------------------------------------------

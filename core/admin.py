@@ -93,7 +93,14 @@ __all__ = ["ActionsAdminMixin", "admin"]
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows written only by services (the device API, the case pages): the admin reads them."""
+    """Rows written only by services (the device API, the case pages): the admin reads them.
+
+    These tables grow with the fleet: no exact COUNT(*) of the whole list, no facet counts
+    (each an aggregate over the table per filter).
+    """
+
+    show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER
 
     def has_add_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return False

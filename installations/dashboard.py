@@ -1,28 +1,34 @@
-"""The staff dashboard's figures: aggregates over the whole pipeline, computed off the request.
+"""The staff dashboard's figures, none of them computed over the whole pipeline by a page view.
 
-Beat refreshes them every STAFF_DASHBOARD_CACHE_SECONDS (installations.tasks.refresh_staff_dashboard)
-and they are kept twice that long, so with a worker running no page view ever computes them.
-Without one (the embedded default) the first view after they expire computes them, once for all.
+- Counts per state and entries per day come from the rollups (applications.rollups), written
+  in the same transaction as each change of state: always current, read in one small query.
+- What depends on the time of reading (SLA breaches, each reviewer's and installer's open
+  work) and the median time in each state (from the rollups of stays, ~10,000 rows) are a
+  snapshot the periodic job computes (installations.tasks.refresh_staff_dashboard, every
+  STAFF_DASHBOARD_CACHE_SECONDS) into the cache and into the database. A page view reads
+  the cache, or after a cold start the last snapshot in the database, and says how old it is.
+  One refresh runs at a time (a lock in the cache): no stampede, even with many workers.
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
-from applications.selectors import (
-    daily_transitions,
-    median_hours_in_state,
-    reviewers_open_work,
-    sla_breaches,
-    status_counts,
-)
+from applications import rollups
+from applications.models import FigureSnapshot
+from applications.selectors import DAILY_STATES, reviewers_open_work, sla_breaches
 
 from .models import Visit, VisitStatus
 
-CACHE_KEY = "staff-dashboard:v1"
+CACHE_KEY = "staff-dashboard:v2"
+LOCK_KEY = "staff-dashboard:refreshing"
+SNAPSHOT_KEY = "staff-dashboard"
+# Fields of the snapshot that are moments (stored as text in the database's JSON).
+_MOMENTS = {"oldest_breaches": "submitted_at", "reviewers": "oldest", "installers": "next_visit"}
 
 
 def installer_backlog(*, now: datetime | None = None) -> list[dict[str, object]]:
@@ -37,14 +43,11 @@ def installer_backlog(*, now: datetime | None = None) -> list[dict[str, object]]
     )
 
 
-def dashboard_figures() -> dict[str, object]:
-    """Every figure of the page, as plain data (cacheable, language-free)."""
+def snapshot_figures() -> dict[str, object]:
+    """The figures that depend on the time of reading, as plain data (language-free)."""
     breaches, oldest = sla_breaches()
     return {
         "computed_at": timezone.now(),
-        "counts": status_counts(),
-        "daily": daily_transitions(days=30),
-        "medians": median_hours_in_state(days=30),
         "breaches": breaches,
         "oldest_breaches": [
             {
@@ -57,20 +60,67 @@ def dashboard_figures() -> dict[str, object]:
         ],
         "reviewers": reviewers_open_work(),
         "installers": installer_backlog(),
+        "medians": rollups.median_hours(days=30),
     }
 
 
-def refresh_figures() -> dict[str, object]:
-    """Compute the figures and share them with every member of staff (the periodic job)."""
-    figures = dashboard_figures()
-    seconds = settings.STAFF_DASHBOARD_CACHE_SECONDS
-    if seconds > 0:
+def refresh_figures() -> dict[str, object] | None:
+    """Compute the snapshot and share it (the periodic job); None if another refresh is running."""
+    seconds = max(settings.STAFF_DASHBOARD_CACHE_SECONDS, 10)
+    if not cache.add(LOCK_KEY, 1, timeout=seconds):
+        return None
+    try:
+        figures = snapshot_figures()
+        FigureSnapshot.objects.update_or_create(
+            key=SNAPSHOT_KEY, defaults={"data": figures, "computed_at": figures["computed_at"]}
+        )
         cache.set(CACHE_KEY, figures, 2 * seconds)
+        return figures
+    finally:
+        cache.delete(LOCK_KEY)
+
+
+def _from_json(data: dict[str, object]) -> dict[str, object]:
+    for key, field in _MOMENTS.items():
+        for row in data.get(key) or []:  # type: ignore[attr-defined]
+            if isinstance(row.get(field), str):
+                row[field] = parse_datetime(row[field])
+    return data
+
+
+def cached_snapshot() -> dict[str, object] | None:
+    """The last snapshot: from the cache, else (cold start) from the database; None if never computed."""
+    figures = cache.get(CACHE_KEY)
+    if figures is not None:
+        return figures
+    row = FigureSnapshot.objects.filter(key=SNAPSHOT_KEY).first()
+    if row is None:
+        return None
+    figures = {**_from_json(row.data), "computed_at": row.computed_at}
+    # Kept until the next refresh replaces it: the other views of the cold start read it here.
+    cache.set(CACHE_KEY, figures, max(settings.STAFF_DASHBOARD_CACHE_SECONDS, 10))
     return figures
 
 
-def cached_figures() -> dict[str, object]:
-    """The figures as last computed, or computed now if none are kept (no worker, or cache emptied)."""
-    if settings.STAFF_DASHBOARD_CACHE_SECONDS <= 0:
-        return dashboard_figures()
-    return cache.get(CACHE_KEY) or refresh_figures()
+def cached_figures(*, days: int = 30) -> dict[str, object]:
+    """Every figure of the page: the rollups (current) and the last snapshot (with its age)."""
+    live = rollups.figures(days=days)
+    entered: dict = live["entered"]  # type: ignore[assignment]
+    first = live["first"]
+    daily = [
+        {"day": day, **{s: entered.get(day, {}).get(s, 0) for s in DAILY_STATES}}
+        for day in (first + timedelta(days=i) for i in range(days))  # type: ignore[operator]
+    ]
+    snapshot = cached_snapshot()
+    now = timezone.now()
+    return {
+        "counts": live["counts"],
+        "daily": daily,
+        "medians": snapshot.get("medians", {}) if snapshot else {},
+        "computed_at": snapshot["computed_at"] if snapshot else None,
+        "snapshot_age_minutes": int((now - snapshot["computed_at"]).total_seconds() // 60) if snapshot else None,
+        "breaches": snapshot["breaches"] if snapshot else None,
+        "oldest_breaches": snapshot["oldest_breaches"] if snapshot else [],
+        "reviewers": snapshot["reviewers"] if snapshot else [],
+        "installers": snapshot["installers"] if snapshot else [],
+    }

@@ -37,6 +37,7 @@ class NotificationAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_select_related = ("recipient",)
     readonly_fields = [f.name for f in Notification._meta.fields]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # an aggregate over the whole table per filter
     actions = ["send_again"]
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -55,6 +55,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # OpClass in index expressions (the trigram and pattern indexes of the name search, issue 15);
+    # on SQLite it registers nothing that is used.
+    "django.contrib.postgres",
     "allauth",
     "allauth.account",
     "allauth.mfa",

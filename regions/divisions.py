@@ -97,11 +97,7 @@ def cities(province_code: str) -> list[Division]:
         return []
     if province_code in MUNICIPALITIES:
         return [Division(f"{province_code}0100", table.provinces[province_code].name)]
-    return [
-        d
-        for code, d in table.counties.items()
-        if code[:2] == province_code and code.endswith("00") and code[2:4] != "00" and d.current
-    ]
+    return [d for d in _under(province_code) if d.code.endswith("00") and d.code[2:4] != "00" and d.current]
 
 
 def districts(city_code: str) -> list[Division]:
@@ -109,12 +105,17 @@ def districts(city_code: str) -> list[Division]:
 
     A city without districts (东莞市, 中山市...) has none: the city itself is then the choice.
     """
-    prefix = city_code[:4]
-    return [
-        d
-        for code, d in _table().counties.items()
-        if code[:4] == prefix and not code.endswith("00") and d.current and d.name not in _PLACEHOLDERS
-    ]
+    return [d for d in _under(city_code[:4]) if not d.code.endswith("00") and d.current and d.name not in _PLACEHOLDERS]
+
+
+@cache
+def _under(prefix: str) -> tuple[Division, ...]:
+    """The table's divisions whose code starts with `prefix` (2 or 4 digits), in the table's order.
+
+    Each form with an address drew its district choices by scanning the whole table once per
+    city (about 6,000 rows × 20 cities): a third of the review page's time (issue 15).
+    """
+    return tuple(d for code, d in _table().counties.items() if code.startswith(prefix))
 
 
 def district_choices(province_code: str) -> list[tuple[str, list[tuple[str, str]]]]:

@@ -73,6 +73,10 @@ class EarlyWarning(models.Model):
                 fields=["terminal", "kind"], condition=models.Q(closed_at__isnull=True), name="one_open_warning"
             )
         ]
+        # The support queue lists the open warnings newest first: a few rows of a long history.
+        indexes = [
+            models.Index(fields=["-opened_at"], name="warning_open_age", condition=models.Q(closed_at__isnull=True))
+        ]
 
     def __str__(self) -> str:
         return f"{self.terminal_id} {self.kind}"
@@ -116,7 +120,11 @@ class SupportCase(models.Model):
         verbose_name = _("support case")
         verbose_name_plural = _("support cases")
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["status", "created_at"], name="case_status_age")]
+        indexes = [
+            models.Index(fields=["status", "created_at"], name="case_status_age"),
+            # The queue's "resolved" list, newest first: without it, every resolved case is sorted.
+            models.Index(fields=["-resolved_at"], name="case_resolved", condition=models.Q(status="resolved")),
+        ]
 
     def __str__(self) -> str:
         return self.reference

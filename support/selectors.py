@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from installations.models import Visit
 from terminals.models import DeviceEvent, Terminal, TerminalHealth, TerminalStatus
+from terminals.selectors import inventory_counts
 
 from .models import (
     OPEN_CASE_STATUSES,
@@ -94,7 +95,8 @@ class HealthSummary:
 def terminal_health_summary(*, days: int = 14, now: datetime | None = None) -> HealthSummary:
     """Terminals by status and the error codes reported per day, for the staff dashboard (4 queries)."""
     now = now or timezone.now()
-    counts = dict(Terminal.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+    # The inventory's counts: cached, and forgotten at every change of a terminal's status.
+    counts = inventory_counts()
     by_status = [(value, str(label), counts.get(value, 0)) for value, label in TerminalStatus.choices]
     today = timezone.localdate(now)
     day_list = [today - timedelta(days=days - 1 - i) for i in range(days)]

@@ -68,6 +68,7 @@ class TerminalAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_select_related = ("application",)
     raw_id_fields = ("application",)
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # an aggregate over the whole table per filter
 
 
 class SignInAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
@@ -76,6 +77,7 @@ class SignInAdmin(KeepsHistoryAdmin, admin.ModelAdmin):
     list_select_related = ("application", "by")
     readonly_fields = [f.name for f in SignIn._meta.fields]
     show_full_result_count = False
+    show_facets = admin.ShowFacets.NEVER  # an aggregate over the whole table per filter
 
     def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
         return False

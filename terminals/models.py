@@ -231,6 +231,8 @@ class DeviceEvent(models.Model):
         indexes = [
             models.Index(fields=["response_code", "received_at"], name="device_event_code_time"),
             models.Index(fields=["terminal", "kind", "received_at"], name="device_event_terminal_kind"),
+            # The terminals' health on the staff dashboard reads the last 14 days of reports.
+            models.Index(fields=["received_at"], name="device_event_time"),
         ]
 
     def __str__(self) -> str:

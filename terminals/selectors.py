@@ -1,3 +1,4 @@
+from django.core.cache import cache
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
@@ -65,9 +66,24 @@ def inventory(*, status: str = "", search: str = "") -> QuerySet[Terminal]:
     return terminals
 
 
+INVENTORY_COUNTS_KEY = "terminals:inventory-counts:v1"
+
+
 def inventory_counts() -> dict[str, int]:
+    """Terminals per status. Kept in the cache: with a fleet, counting them is the inventory's
+    dearest query; every change of status forgets them (forget_inventory_counts), and they
+    expire within a minute in case rows were written around the services (a bulk load)."""
+    cached = cache.get(INVENTORY_COUNTS_KEY)
+    if cached is not None:
+        return cached
     counts = dict(Terminal.objects.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
-    return {value: counts.get(value, 0) for value in TerminalStatus.values}
+    result = {value: counts.get(value, 0) for value in TerminalStatus.values}
+    cache.set(INVENTORY_COUNTS_KEY, result, 60)
+    return result
+
+
+def forget_inventory_counts() -> None:
+    cache.delete(INVENTORY_COUNTS_KEY)
 
 
 def history_of(terminal: Terminal) -> list[TerminalEvent]:

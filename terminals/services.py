@@ -50,6 +50,7 @@ from .models import (
     TerminalHealth,
     TerminalStatus,
 )
+from .selectors import forget_inventory_counts
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +71,7 @@ def _move(
     )
     terminal.status = to
     terminal.save(update_fields=["status", "application", "tid", "updated_at"])
+    transaction.on_commit(forget_inventory_counts)
 
 
 def _require_installer(by: User) -> None:
@@ -207,6 +209,7 @@ def terminal_import_csv(*, data: bytes, by: User) -> list[Terminal]:
                     terminal=terminal, to_status=TerminalStatus.IN_STOCK, by=by, note=_("Imported from CSV")
                 )
                 created.append(terminal)
+            transaction.on_commit(forget_inventory_counts)
             return created
     except IntegrityError as exc:
         raise Conflict(

@@ -2,13 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.roles import is_staff_member
 from core.errors import WorkflowError
+from core.paging import IdsFirstPaginator
 
 from . import services
 from .forms import ImportForm, StatusForm
@@ -28,8 +28,10 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
     _staff_only(request)
     status = request.GET.get("status", "")
     search = request.GET.get("q", "")
-    page = Paginator(inventory(status=status, search=search), 50).get_page(request.GET.get("page"))
     counts = inventory_counts()
+    # The counts per status already say how many rows the page numbers need; ids first (core.paging).
+    known = None if search.strip() else (counts.get(status, 0) if status in counts else sum(counts.values()))
+    page = IdsFirstPaginator(inventory(status=status, search=search), 50, count=known).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "status": status,

@@ -2,7 +2,6 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.forms import Form
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -11,6 +10,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from applications.choices import TimeWindow
 from core.actions import Action
+from core.paging import IdsFirstPaginator
 from core.views import act
 from installations.selectors import free_slots, windows_outside_hours
 from installations.views_installer import visit_photo_response
@@ -31,8 +31,10 @@ def queue(request: HttpRequest) -> HttpResponse:
     require_support(request.user)
     show = "resolved" if request.GET.get("show") == "resolved" else "open"
     # Paged, never cut: the newest cases must not vanish behind the oldest hundred.
-    page = Paginator(case_queue(status=show), 50).get_page(request.GET.get("page"))
-    warnings = Paginator(open_warnings(), 50).get_page(request.GET.get("warnings_page"))
+    # The page's ids first, then its rows with their terminal and application: with a fleet,
+    # joining before the LIMIT read every terminal (core.paging).
+    page = IdsFirstPaginator(case_queue(status=show), 50).get_page(request.GET.get("page"))
+    warnings = IdsFirstPaginator(open_warnings(), 50).get_page(request.GET.get("warnings_page"))
     return render(
         request,
         "support/queue.html",

@@ -36,6 +36,7 @@ from stdnum.cn import ric, uscc
 
 from accounts.models import User
 from accounts.roles import Role
+from applications import rollups
 from applications.choices import (
     LICENSED_BUSINESS_TYPES,
     BusinessType,
@@ -443,6 +444,8 @@ class Command(BaseCommand):
                 self.stdout.write(
                     f"  {made}/{count} applications, {logs} history rows ({time.monotonic() - started:.0f} s)"
                 )
+        # Bulk copies skip the model's save: the dashboard's rollups are recomputed once, here.
+        rollups.rebuild()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Created {made} applications, {logs} history rows and {len(applicants)} applicants "
