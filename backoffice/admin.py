@@ -47,6 +47,8 @@ from terminals.admin import (
     TerminalHealthAdmin,
 )
 from terminals.models import DeviceCredential, DeviceEvent, RemoteCommand, SignIn, Terminal, TerminalHealth
+from verification.admin import AssessmentAdmin, EvidenceAdmin, RiskPolicyAdmin
+from verification.models import Assessment, Evidence, RiskPolicy
 
 
 class MerchantApplicationAdmin(MerchantApplicationAdminBase):
@@ -80,6 +82,9 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (SupportCase, SupportCaseAdmin),
     (RemoteCommand, RemoteCommandAdmin),
     (ServiceVisit, ServiceVisitAdmin),
+    (RiskPolicy, RiskPolicyAdmin),
+    (Evidence, EvidenceAdmin),
+    (Assessment, AssessmentAdmin),
 ]
 
 for model, model_admin in REGISTERED:
