@@ -294,16 +294,16 @@ def assess(*, assessment_id: int, attempt: int = 1, final: bool = True) -> Asses
         if assessment.route != Route.RUNNING:
             return assessment
         app = locked(assessment.application_id)
-        checked_version = {e.version for e in evidence.values() if e.reused_from_id is None}
         now_version = application_version(app)
         policy = current_policy()
-        complete = all(e.outcome in CONCLUSIVE for e in evidence.values()) and all(
-            e.inputs_digest == _digest(k, *inputs_of(app, k).values()) for k, e in evidence.items()
-        )
+        complete = all(e.outcome in CONCLUSIVE for e in evidence.values())
         score, reasons = rules.score(_facts(app, assessment, evidence, policy), policy.weights or {})
         assessment.policy, assessment.score, assessment.reasons = policy, score, reasons
         assessment.band, assessment.complete = band_of(score, policy), complete
-        stale = now_version != assessment.version or any(v != assessment.version for v in checked_version)
+        # Another version than the one submitted for this check, or answers to other inputs: stale.
+        stale = now_version != assessment.version or not all(
+            e.inputs_digest == _digest(k, *inputs_of(app, k).values()) for k, e in evidence.items()
+        )
         if stale:
             assessment.route = Route.STALE
         elif app.status != Status.SUBMITTED:
