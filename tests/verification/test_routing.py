@@ -220,7 +220,7 @@ def test_without_auto_start_nothing_runs(filled, run, settings):
 
 def test_a_sampled_approval_takes_one_second_look(filled, run, reviewer):
     services.policy_publish(by=None, sample_percent=100)
-    app, assessment = run(filled())
+    _app, assessment = run(filled())
     assert assessment.sampled
     services.second_look_record(assessment=assessment, by=reviewer, verdict="agree")
     assessment.refresh_from_db()
