@@ -59,8 +59,11 @@ PANEL_DAYS = 30
 
 
 def dashboard_figures() -> dict[str, Any]:
-    """Cached for a minute: the panel never costs the dashboard more than one cache read."""
-    return cache.get_or_set(PANEL_CACHE_KEY, _figures, 60)
+    """Cached for a minute: the panel never costs the dashboard more than one cache read.
+    The labels are added after the cache, in the reader's language."""
+    figures = cache.get_or_set(PANEL_CACHE_KEY, _figures, 60)
+    shown = [(Route(code).label, n) for code, n in figures["routes"].items() if code in Route.values]
+    return {**figures, "routes_shown": shown}
 
 
 def _figures() -> dict[str, Any]:
