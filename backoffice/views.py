@@ -17,7 +17,6 @@ from applications.choices import Status
 from applications.selectors import DAILY_STATES, sla_hours
 from installations.dashboard import cached_figures
 from support.selectors import installer_tasks, terminal_health_summary
-from verification.selectors import dashboard_figures as verification_figures
 
 # The funnel in the order the workflow reaches the states; the two ends that leave it last.
 FUNNEL = [
@@ -77,7 +76,6 @@ def dashboard_context() -> dict[str, object]:
         "sla_hours": sla_hours(),
         "total": sum(counts.values()),
         "summary": terminal_health_summary(),
-        "verification": verification_figures(),
     }
 
 

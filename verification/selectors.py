@@ -4,11 +4,9 @@ from datetime import timedelta
 from statistics import median
 from typing import Any
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.cache import cache
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
-from django_fsm_log.models import StateLog
 
 from accounts.models import User
 from applications.choices import Status
@@ -67,36 +65,35 @@ def dashboard_figures() -> dict[str, Any]:
 
 
 def _figures() -> dict[str, Any]:
+    """Three queries whatever the number of applications (the dashboard's query budget is fixed)."""
     since = timezone.now() - timedelta(days=PANEL_DAYS)
-    routes: dict[str, int] = {}
-    for route in Assessment.objects.filter(decided_at__gte=since).values_list("route", flat=True).iterator():
-        routes[route] = routes.get(route, 0) + 1
-    automatic = routes.get(Route.AUTO_APPROVED, 0) + routes.get(Route.AUTO_REJECTED, 0)
-    routed = automatic + routes.get(Route.QUEUE, 0) + routes.get(Route.SENIOR, 0)
+    recent = Assessment.objects.filter(decided_at__gte=since)
+    counts = recent.aggregate(
+        **{code: Count("pk", filter=Q(route=code)) for code in Route.values},
+        sampled_waiting=Count("pk", filter=Q(sampled=True, second_look="")),
+        agree=Count("pk", filter=Q(sampled=True, second_look=Verdict.AGREE)),
+        disagree=Count("pk", filter=Q(sampled=True, second_look=Verdict.DISAGREE)),
+    )
+    routes = {code: counts[code] for code in Route.values if counts[code]}
+    automatic = counts[Route.AUTO_APPROVED] + counts[Route.AUTO_REJECTED]
+    routed = automatic + counts[Route.QUEUE] + counts[Route.SENIOR]
     auto_minutes = [
         (decided - submitted).total_seconds() / 60
-        for decided, submitted in Assessment.objects.filter(
-            decided_at__gte=since, route__in=[Route.AUTO_APPROVED, Route.AUTO_REJECTED], submitted_at__isnull=False
+        for decided, submitted in recent.filter(
+            route__in=[Route.AUTO_APPROVED, Route.AUTO_REJECTED], submitted_at__isnull=False
         ).values_list("decided_at", "submitted_at")[:5000]
     ]
-    ct = ContentType.objects.get_for_model(MerchantApplication)
-    decisions = (
-        StateLog.objects.filter(content_type=ct, timestamp__gte=since, transition__in=["approve", "reject"])
-        .exclude(by__username="verification-robot")
-        .values_list("object_id", "timestamp")[:5000]
-    )
-    submitted = dict(
-        MerchantApplication.objects.filter(pk__in=[pk for pk, _ in decisions]).values_list("pk", "submitted_at")
-    )
+    # Routed to a person and decided by one: the decision is the application's last change of state
+    # while it is still approved or rejected (a later step of the workflow moves it on; those are left out).
     person_hours = [
-        (at - submitted[pk]).total_seconds() / 3600 for pk, at in decisions if submitted.get(int(pk)) is not None
+        (decided - submitted).total_seconds() / 3600
+        for decided, submitted in recent.filter(
+            route__in=[Route.QUEUE, Route.SENIOR],
+            submitted_at__isnull=False,
+            application__status__in=[Status.APPROVED, Status.REJECTED],
+        ).values_list("application__status_changed_at", "submitted_at")[:5000]
     ]
-    looks = dict.fromkeys(Verdict.values, 0)
-    for verdict in Assessment.objects.filter(sampled=True, second_look_at__gte=since).values_list(
-        "second_look", flat=True
-    ):
-        looks[verdict] = looks.get(verdict, 0) + 1
-    looked = looks[Verdict.AGREE] + looks[Verdict.DISAGREE]
+    looked = counts["agree"] + counts["disagree"]
     return {
         "days": PANEL_DAYS,
         "routed": routed,
@@ -104,8 +101,8 @@ def _figures() -> dict[str, Any]:
         "automatic_share": round(100 * automatic / routed, 1) if routed else None,
         "auto_median_minutes": round(median(auto_minutes), 1) if auto_minutes else None,
         "person_median_hours": round(median(person_hours), 1) if person_hours else None,
-        "sampled_waiting": Assessment.objects.filter(sampled=True, second_look="").count(),
+        "sampled_waiting": counts["sampled_waiting"],
         "looked": looked,
-        "agreement": round(100 * looks[Verdict.AGREE] / looked, 1) if looked else None,
+        "agreement": round(100 * counts["agree"] / looked, 1) if looked else None,
         "computed_at": timezone.now(),
     }

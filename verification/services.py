@@ -143,6 +143,15 @@ def checks_start(*, application: MerchantApplication, by: User, origin: Origin) 
     return assessment
 
 
+def checks_run_now(*, application: MerchantApplication, by: User) -> Assessment:
+    """The checks of the application as it is, run in this process, final at once (demo, benchmark)."""
+    app = MerchantApplication.objects.get(pk=application.pk)
+    assessment = Assessment.objects.create(
+        application=app, version=application_version(app), submitted_at=app.submitted_at, requested_by=by
+    )
+    return assess(assessment_id=assessment.pk, final=True)
+
+
 def submitted(application: MerchantApplication, by: User, origin: Origin) -> None:
     """The applications.hooks handler (registered in VerificationConfig.ready)."""
     checks_start(application=application, by=by, origin=origin)

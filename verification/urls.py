@@ -4,5 +4,6 @@ from . import views
 
 app_name = "verification"
 urlpatterns = [
+    path("dashboard/", views.dashboard_panel, name="dashboard_panel"),
     path("<str:reference>/second-look/", views.second_look, name="second_look"),
 ]

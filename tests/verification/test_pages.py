@@ -110,8 +110,11 @@ def test_the_dashboard_panel_counts_routes_and_agreement(
     run(filled(card=911))
     services.second_look_record(assessment=Assessment.objects.get(application=approved), by=reviewer, verdict="agree")
     client.force_login(admin_user)
-    page = client.get(reverse("backoffice:dashboard")).content.decode()
-    panel = page.split('data-testid="verification-panel"')[1]
+    dashboard = client.get(reverse("backoffice:dashboard")).content.decode()
+    assert reverse("verification:dashboard_panel") in dashboard  # loaded after the page, at one place
+    with django_assert_max_num_queries(8):
+        panel = client.get(reverse("verification:dashboard_panel"), HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in panel
     assert 'data-testid="auto-share">50.0 %' in panel
     assert 'data-testid="agreement">100.0 %' in panel
     assert str(Route.AUTO_APPROVED.label) in panel
@@ -119,3 +122,9 @@ def test_the_dashboard_panel_counts_routes_and_agreement(
         from verification.selectors import dashboard_figures
 
         dashboard_figures()
+    assert "<html" in client.get(reverse("verification:dashboard_panel")).content.decode()  # without script
+
+
+def test_the_panel_is_only_for_staff(client, applicant, db):
+    client.force_login(applicant)
+    assert client.get(reverse("verification:dashboard_panel")).status_code == 404
