@@ -4,6 +4,7 @@ left to a person because a service was down. Built through the services; the sim
 by the digits (verification.simulator)."""
 
 from django.contrib.auth.models import Group
+from django.db import transaction
 from stdnum import luhn
 from stdnum.cn import ric, uscc
 
@@ -54,7 +55,7 @@ def seed_verification(people: dict[str, User]) -> None:
         if MerchantApplication.objects.filter(reference=reference).exists():
             continue
         applicant = people["applicant"]
-        with verification.paused():
+        with verification.paused(), transaction.atomic():  # all of it or none: a second run starts afresh
             app = MerchantApplication.objects.create(applicant=applicant, reference=reference)
             app = carry(
                 app,
