@@ -32,6 +32,7 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "mobile_mismatch": 20,
     "mobile_not_found": 20,
     "new_mobile": 15,
+    "auto_decision_refused": 0,
     "check_not_done": 0,  # weighs nothing, but an incomplete check never lets anything through
     "duplicate_id_number": 40,
     "duplicate_card_number": 40,
@@ -56,6 +57,7 @@ REASONS: dict[str, Any] = {
     "mobile_mismatch": _("The mobile operator says this number belongs to someone else."),
     "mobile_not_found": _("The mobile operator has no record of this number."),
     "new_mobile": _("The mobile number has been in service for only %(months)s months."),
+    "auto_decision_refused": _("The automatic decision was refused by the workflow (%(why)s): a person decides."),
     "check_not_done": _("The %(check)s check could not be done (%(answer)s): a person decides."),
     "duplicate_id_number": _("Another applicant's application (%(refs)s) has the same ID number."),
     "duplicate_card_number": _("Another applicant's application (%(refs)s) has the same bank card."),

@@ -28,7 +28,7 @@ from applications.choices import RejectionReason, ReviewCheck, Status
 from applications.hooks import Origin
 from applications.models import APPLICANT_FIELDS, MerchantApplication
 from applications.workflow import locked
-from core.errors import ConditionsNotMet, RoleRefused
+from core.errors import ConditionsNotMet, RoleRefused, WorkflowError
 
 from . import providers, rules
 from .choices import (
@@ -332,10 +332,21 @@ def assess(*, assessment_id: int, attempt: int = 1, final: bool = True) -> Asses
                     origin=Origin(assessment.origin_address, assessment.origin_device),
                 )
             )
-        elif assessment.route == Route.AUTO_APPROVED:
-            _approve(app, evidence)
-        elif assessment.route == Route.AUTO_REJECTED:
-            _reject(app, reasons)
+        elif assessment.route in (Route.AUTO_APPROVED, Route.AUTO_REJECTED):
+            try:
+                with transaction.atomic():  # a savepoint: a refused transition leaves the application as it was
+                    if assessment.route == Route.AUTO_APPROVED:
+                        _approve(app, evidence)
+                    else:
+                        _reject(app, reasons)
+            except WorkflowError as exc:
+                # The workflow said no (something is missing after all): a person decides, told why.
+                assessment.route, assessment.sampled = Route.QUEUE, False
+                assessment.reasons = [
+                    {"code": "auto_decision_refused", "params": {"why": str(exc)[:300]}, "weight": 0},
+                    *reasons,
+                ]
+                assessment.save(update_fields=["route", "sampled", "reasons"])
     return assessment
 
 

@@ -61,7 +61,9 @@ def test_a_card_holder_mismatch_goes_to_the_queue_with_the_reason_first(filled, 
     assert app in review_queue(user=reviewer, filters=QueueFilters())
 
 
-def test_an_identity_mismatch_is_rejected_with_a_reason_the_applicant_can_act_on(filled, run):
+def test_an_identity_mismatch_is_rejected_with_a_reason_the_applicant_can_act_on(filled, run, applicant):
+    applicant.preferred_language = "en"
+    applicant.save()
     app, assessment = run(filled(id_order=901))
     assert assessment.route == Route.AUTO_REJECTED
     assert app.status == Status.REJECTED and app.rejection_reason == RejectionReason.IDENTITY
@@ -229,3 +231,15 @@ def test_a_sampled_approval_takes_one_second_look(filled, run, reviewer):
         services.second_look_record(assessment=assessment, by=reviewer, verdict="disagree")
     assessment.refresh_from_db()
     assert assessment.second_look == "agree"
+
+
+def test_a_transition_the_workflow_refuses_leaves_it_to_a_person(filled, run, monkeypatch):
+    from core.errors import ConditionsNotMet
+
+    def refuse(**kwargs):
+        raise ConditionsNotMet("missing", missing=["a document"])
+
+    monkeypatch.setattr(app_services, "application_approve", refuse)
+    app, assessment = run(filled())
+    assert app.status == Status.SUBMITTED and app.reviewer is None  # the robot's claim was undone too
+    assert assessment.route == Route.QUEUE and assessment.reasons[0]["code"] == "auto_decision_refused"
