@@ -486,3 +486,10 @@ VERIFICATION_MAX_RETRIES = env.int("VERIFICATION_MAX_RETRIES", default=5)
 VERIFICATION_RETRY_BACKOFF_SECONDS = env.float("VERIFICATION_RETRY_BACKOFF_SECONDS", default=2.0)
 # An answer to the same inputs is reused for this long instead of asking again.
 VERIFICATION_REUSE_DAYS = env.int("VERIFICATION_REUSE_DAYS", default=30)
+CELERY_BEAT_SCHEDULE = CELERY_BEAT_SCHEDULE | {
+    "verification-resume-stalled": {
+        "task": "verification.tasks.resume_stalled_checks",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+}

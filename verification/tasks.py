@@ -17,3 +17,10 @@ def verify_application(self, assessment_id: int) -> str:
         delay = min(settings.VERIFICATION_RETRY_BACKOFF_SECONDS * 2 ** (attempt - 1), 300)
         raise self.retry(countdown=delay)
     return assessment.route
+
+
+@shared_task(acks_late=True)
+def resume_stalled_checks() -> int:
+    from .jobs import resume_stalled
+
+    return resume_stalled()

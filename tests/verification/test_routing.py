@@ -243,3 +243,21 @@ def test_a_transition_the_workflow_refuses_leaves_it_to_a_person(filled, run, mo
     app, assessment = run(filled())
     assert app.status == Status.SUBMITTED and app.reviewer is None  # the robot's claim was undone too
     assert assessment.route == Route.QUEUE and assessment.reasons[0]["code"] == "auto_decision_refused"
+
+
+def test_checks_whose_task_was_lost_are_resumed_and_decided_once(filled, submit, applicant):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from verification.jobs import resume_stalled
+
+    app = submit(filled())  # its task was never delivered
+    lost = Assessment.objects.create(application=app, version=services.application_version(app), requested_by=applicant)
+    Assessment.objects.filter(pk=lost.pk).update(started_at=timezone.now() - timedelta(hours=1))
+    fresh = Assessment.objects.create(application=filled(), version="v", requested_by=applicant)
+    assert resume_stalled() == 1
+    lost.refresh_from_db()
+    fresh.refresh_from_db()
+    assert lost.route == Route.AUTO_APPROVED and fresh.route == Route.RUNNING
+    assert resume_stalled() == 0
