@@ -412,7 +412,12 @@ def senior_claim_rule(app: MerchantApplication, user: User) -> str | None:
 
 
 def latest_assessment(app: MerchantApplication) -> Assessment | None:
-    return Assessment.objects.filter(application_id=app.pk).order_by("-started_at", "-id").first()
+    return (
+        Assessment.objects.filter(application_id=app.pk)
+        .select_related("policy", "second_look_by")
+        .order_by("-started_at", "-id")
+        .first()
+    )
 
 
 def second_look_record(*, assessment: Assessment, by: User, verdict: str) -> Assessment:
