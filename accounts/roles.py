@@ -75,6 +75,9 @@ ADMIN_PERMISSIONS: dict[Role, list[str]] = {
         "installations.view_installationappointment",
         "terminals.view_terminal",
         "notifications.view_notification",
+        "verification.view_evidence",
+        "verification.view_assessment",
+        "verification.view_riskpolicy",
     ],
     Role.SUPPORT: [
         "support.view_supportcase",

@@ -7,6 +7,9 @@ class VerificationConfig(AppConfig):
     verbose_name = _("Automatic verification")
 
     def ready(self) -> None:
-        from .wiring import wire
+        from django.db.models.signals import post_migrate
+
+        from .wiring import grant_senior_permissions, wire
 
         wire()
+        post_migrate.connect(grant_senior_permissions, sender=self)

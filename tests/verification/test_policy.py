@@ -83,3 +83,18 @@ def test_every_decision_names_the_policy_version_it_used(
     with django_capture_on_commit_callbacks(execute=True):
         app = submit(filled())
     assert Assessment.objects.get(application=app).policy.version == 2
+
+
+def test_a_senior_reviewer_publishes_in_the_admin(client, other_reviewer):
+    from django.contrib.auth.models import Group
+
+    from verification.choices import SENIOR_GROUP
+    from verification.wiring import grant_senior_permissions
+
+    grant_senior_permissions()
+    services.current_policy()
+    other_reviewer.groups.add(Group.objects.get(name=SENIOR_GROUP))
+    client.force_login(other_reviewer)
+    assert client.get(reverse("admin:verification_riskpolicy_add")).status_code == 200
+    published = services.policy_publish(by=other_reviewer, sample_percent=25)
+    assert (published.version, published.created_by) == (2, other_reviewer)
