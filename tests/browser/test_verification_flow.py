@@ -111,3 +111,23 @@ def test_a_card_holder_mismatch_waits_in_the_queue_with_the_reason_first(
     page.set_viewport_size({"width": 360, "height": 740})
     page.screenshot(path=f"/tmp/i16-review-{language}-360.png", full_page=True)
     staff.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_applicant_sees_checks_running(live_server, browser, applicant, language, settings):
+    from verification import services
+    from verification.models import Assessment
+
+    settings.VERIFICATION_AUTO_START = False  # the job has not run yet: the page shows it running
+    app = draft(applicant, 7)
+    app = app_services.application_submit(application=app, by=applicant)
+    Assessment.objects.create(application=app, version=services.application_version(app), requested_by=applicant)
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.add_cookies([session_cookie(applicant, live_server)])
+    page = context.new_page()
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.goto(f"{live_server.url}/applications/{app.reference}/")
+    expect(page.get_by_test_id("checks-running")).to_be_visible()
+    check_page(page)
+    page.screenshot(path=f"/tmp/i16-status-{language}-360.png")
+    context.close()
