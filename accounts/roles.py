@@ -76,6 +76,9 @@ ADMIN_PERMISSIONS: dict[Role, list[str]] = {
         "terminals.view_terminal",
         "terminals.view_hostregistration",
         "notifications.view_notification",
+        "verification.view_evidence",
+        "verification.view_assessment",
+        "verification.view_riskpolicy",
     ],
     Role.SUPPORT: [
         "support.view_supportcase",

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.choices import Province
 
+from . import hooks
 from .choices import BusinessType, DocumentKind, RejectionReason, ReviewCheck, Status
 from .models import APPLICANT_FIELDS, MerchantApplication
 from .selectors import AGE_CHOICES, QueueFilters, QueueTab, personal_number_token
@@ -42,6 +43,7 @@ class QueueFilterForm(forms.Form):
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["age"].choices = [("", _("Any time")), *((a, _age_label(a)) for a in AGE_CHOICES)]
         self.fields["q"].widget.attrs["placeholder"] = _("Number, name or mobile")
+        self.fields["tab"].choices = [*self.fields["tab"].choices, *((t.name, t.label) for t in hooks.queue_tabs())]
 
     def clean_q(self) -> str:
         # A personal number becomes its token here, before it reaches a link, a log or the audit.
@@ -54,7 +56,7 @@ class QueueFilterForm(forms.Form):
             return QueueFilters()
         data = self.cleaned_data
         return QueueFilters(
-            tab=QueueTab(data.get("tab") or QueueTab.UNASSIGNED),
+            tab=data.get("tab") or QueueTab.UNASSIGNED,
             status=data.get("status") or "",
             province=data.get("province") or "",
             business_type=data.get("business_type") or "",

@@ -22,7 +22,7 @@ from accounts.roles import Role, has_role, is_staff_member
 from core.errors import ConditionsNotMet, InvalidState, RoleRefused
 from notifications.services import notify
 
-from . import versions
+from . import hooks, versions
 from .choices import APPLICANT_EDITABLE_STATES, DocumentKind, ReviewCheck, Status
 from .models import (
     CONSENT_VERSION,
@@ -179,13 +179,16 @@ def _store_document(
 # --- Applicant transitions ------------------------------------------------------------------
 
 
-def application_submit(*, application: MerchantApplication, by: User) -> MerchantApplication:
+def application_submit(
+    *, application: MerchantApplication, by: User, origin: hooks.Origin | None = None
+) -> MerchantApplication:
     with transaction.atomic():
         app = locked(application, by=by)
         fire(app, "submit", by=by)
         # What was sent, so that a reviewer sees what changed when it comes back (versions.py).
         versions.record(app)
         _tell_applicant(app, "application.submitted")
+        hooks.submitted(app, by, origin)  # after the commit: the automatic checks (verification)
         return app
 
 
@@ -203,6 +206,8 @@ def application_withdraw(*, application: MerchantApplication, by: User, message:
 def application_claim(*, application: MerchantApplication, by: User) -> MerchantApplication:
     with transaction.atomic():
         app = locked(application, by=by)
+        if app.status == Status.SUBMITTED and (why := hooks.claim_refusal(app, by)):
+            raise RoleRefused(why)  # a case routed to someone else (verification: a senior reviewer)
         fire(app, "claim", by=by)
         _tell_applicant(app, "application.claimed")
         return app

@@ -61,6 +61,8 @@ from terminals.models import (
     Terminal,
     TerminalHealth,
 )
+from verification.admin import AssessmentAdmin, EvidenceAdmin, RiskPolicyAdmin
+from verification.models import Assessment, Evidence, RiskPolicy
 
 
 class MerchantApplicationAdmin(MerchantApplicationAdminBase):
@@ -111,6 +113,9 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (RemoteCommand, RemoteCommandAdmin),
     (CaseVisit, CaseVisitAdmin),
     (HostRegistration, HostRegistrationAdmin),
+    (RiskPolicy, RiskPolicyAdmin),
+    (Evidence, EvidenceAdmin),
+    (Assessment, AssessmentAdmin),
 ]
 
 # Replacing a library's own: allauth's edits the secret (ours only shows and deletes);

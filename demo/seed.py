@@ -18,8 +18,10 @@ from installations.samples import carry, demo_kcv
 from terminals import host
 from terminals import services as terminal_services
 from terminals.models import Terminal, TerminalStatus
+from verification.services import paused
 
 from .support_data import seed_service_visit, seed_support
+from .verification_data import seed_verification
 
 DEMO_PASSWORD = "demo-pass-2026"  # noqa: S105 - printed for the demo on purpose
 
@@ -91,7 +93,8 @@ def seed() -> list[DemoLogin]:
         if MerchantApplication.objects.filter(reference=reference).exists():
             continue
         applicant = people["applicant"] if seq % 2 else people["applicant2"]
-        with transaction.atomic():
+        # The sample walk decides by hand: no automatic check takes its applications meanwhile.
+        with paused(), transaction.atomic():
             app = MerchantApplication.objects.create(applicant=applicant, reference=reference)
             carry(
                 app,
@@ -106,6 +109,7 @@ def seed() -> list[DemoLogin]:
     stock_demo_terminals(people["reviewer"])
     seed_support()
     seed_service_visit(support=people["support"], installer=people["installer"])
+    seed_verification(people)
     return [DemoLogin(role, email, DEMO_PASSWORD) for email, role, *_rest in PEOPLE]
 
 

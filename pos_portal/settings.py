@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "notifications",
     "applications",
     "terminals",
+    "verification",
     "installations",
     "support",
     "backoffice",
@@ -493,3 +494,29 @@ CELERY_BEAT_SCHEDULE |= {
 }
 # How long before its start an installer may check in to a visit (and at the latest, after its end).
 VISIT_CHECK_IN_EARLY_MINUTES = env.int("VISIT_CHECK_IN_EARLY_MINUTES", default=60)
+
+
+# Automatic verification (docs/verification.md): the backend of each check, by dotted path
+# (the simulators answer from the digits of the input; production names a provider's client).
+VERIFICATION_BACKENDS = {
+    "identity": env.str("VERIFICATION_IDENTITY_BACKEND", default="verification.simulator.IdentitySimulator"),
+    "bank_card": env.str("VERIFICATION_BANK_CARD_BACKEND", default="verification.simulator.BankCardSimulator"),
+    "business": env.str("VERIFICATION_BUSINESS_BACKEND", default="verification.simulator.BusinessSimulator"),
+    "mobile": env.str("VERIFICATION_MOBILE_BACKEND", default="verification.simulator.MobileSimulator"),
+}
+# Start the checks on each submit; off, every application waits for a person as before.
+VERIFICATION_AUTO_START = env.bool("VERIFICATION_AUTO_START", default=True)
+VERIFICATION_TIMEOUT_SECONDS = env.float("VERIFICATION_TIMEOUT_SECONDS", default=5.0)
+VERIFICATION_SIMULATOR_LATENCY_MS = env.int("VERIFICATION_SIMULATOR_LATENCY_MS", default=300)
+# A service down or slow: asked again this many times, after 2, 4, 8 … s; then a person decides.
+VERIFICATION_MAX_RETRIES = env.int("VERIFICATION_MAX_RETRIES", default=5)
+VERIFICATION_RETRY_BACKOFF_SECONDS = env.float("VERIFICATION_RETRY_BACKOFF_SECONDS", default=2.0)
+# An answer to the same inputs is reused for this long instead of asking again.
+VERIFICATION_REUSE_DAYS = env.int("VERIFICATION_REUSE_DAYS", default=30)
+CELERY_BEAT_SCHEDULE = CELERY_BEAT_SCHEDULE | {
+    "verification-resume-stalled": {
+        "task": "verification.tasks.resume_stalled_checks",
+        "schedule": 300.0,
+        "options": {"expires": 300},
+    },
+}

@@ -30,6 +30,7 @@ urlpatterns = [
     path("installations/", include("installations.urls")),
     path("support/", include("support.urls")),
     path("regions/", include("regions.urls")),
+    path("verification/", include("verification.urls")),
     path("", include("backoffice.urls")),
     # Addresses people have bookmarked, from before the back office composed these pages.
     path("installations/dashboard/", RedirectView.as_view(pattern_name="backoffice:dashboard")),

@@ -13,8 +13,8 @@ class TerminalsConfig(AppConfig):
         register_links()
 
         # The live terminal on the merchant's status page (applications knows no app above it).
-        from applications.panels import register as register_panel
+        from applications.hooks import panel
 
         from .panels import live_terminal
 
-        register_panel(live_terminal)
+        panel("status", live_terminal)

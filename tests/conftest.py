@@ -164,6 +164,15 @@ def in_process_tasks(request):
 
 
 @pytest.fixture(autouse=True)
+def _verification_off_by_default(request, settings):
+    """Submitting starts no automatic checks unless the test is marked `verification`: the
+    other tests walk applications to the reviewer by hand, as before the checks existed."""
+    settings.VERIFICATION_AUTO_START = bool(request.node.get_closest_marker("verification"))
+    settings.VERIFICATION_SIMULATOR_LATENCY_MS = 0
+    settings.VERIFICATION_RETRY_BACKOFF_SECONDS = 0
+
+
+@pytest.fixture(autouse=True)
 def _english_by_default(client):
     """Tests read messages in English unless they ask for Chinese (Accept-Language: zh-hans)."""
     client.defaults["HTTP_ACCEPT_LANGUAGE"] = "en"

@@ -18,7 +18,9 @@ def test_it_spreads_a_dozen_applications_over_every_state(db):
     call_command("seed_demo", force=True, stdout=io.StringIO())
     states = set(MerchantApplication.objects.values_list("status", flat=True))
     assert states == set(Status.values)
-    assert MerchantApplication.objects.count() == 13  # a dozen, and a second live one with a service visit
+    # A dozen walked by hand, a second live one with a service visit, and four that show the
+    # automatic checks (demo/verification_data.py).
+    assert MerchantApplication.objects.count() == 17
 
 
 def test_the_demo_installer_has_both_kinds_of_visit_in_one_calendar(db):
@@ -28,6 +30,19 @@ def test_the_demo_installer_has_both_kinds_of_visit_in_one_calendar(db):
     installer = User.objects.get(email="installer@demo.pos-portal.cn")
     purposes = set(Visit.objects.filter(installer=installer, status="booked").values_list("purpose", flat=True))
     assert purposes == {"installation", "service"}
+
+
+def test_it_shows_each_route_of_the_automatic_checks(db):
+    from verification.models import Assessment
+
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    routes = dict(Assessment.objects.values_list("application__reference", "route"))
+    assert routes == {
+        "PA-DEMVAUTO": "auto_approved",
+        "PA-DEMVCARD": "queue",
+        "PA-DEMVSENR": "senior",
+        "PA-DEMVDOWN": "queue",
+    }
 
 
 def test_running_it_twice_leaves_the_same_data(db):

@@ -24,15 +24,16 @@ from django.views.decorators.http import require_POST
 from django_fsm import can_proceed
 
 from accounts.roles import Role, has_role
+from core.crypto import blind_index
 from core.errors import Conflict, InvalidState, WorkflowError
+from core.network import client_ip
 from core.time import local_time, local_when
 
-from .. import services
+from .. import hooks, services
 from ..access import application_for_applicant, document_for_applicant
 from ..choices import APPLICANT_EDITABLE_STATES, Status
 from ..forms import STEP_BY_SLUG, STEPS, ConsentForm, DocumentsForm, WithdrawForm, field_label, step_of_field
 from ..models import CONSENT_VERSION, MerchantApplication, Problem
-from ..panels import panels_for
 from ..selectors import applicant_timeline, applications_of, documents_of
 from .files import document_response
 
@@ -286,12 +287,18 @@ def application_summary(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+def _origin(request: HttpRequest) -> hooks.Origin:
+    """Where the submission came from, as keyed digests (the velocity rules count them)."""
+    agent = request.META.get("HTTP_USER_AGENT", "")[:300] + "|" + request.META.get("HTTP_ACCEPT_LANGUAGE", "")[:60]
+    return hooks.Origin(address=blind_index(client_ip(request)), device=blind_index(agent))
+
+
 @require_POST
 @applicant_required
 def application_submit(request: HttpRequest, reference: str) -> HttpResponse:
     app = application_for_applicant(request.user, reference)
     try:
-        services.application_submit(application=app, by=request.user)
+        services.application_submit(application=app, by=request.user, origin=_origin(request))
     except WorkflowError as exc:
         app.refresh_from_db()
         if app.submitted_at and app.status not in APPLICANT_EDITABLE_STATES:
@@ -356,7 +363,6 @@ def application_status(request: HttpRequest, reference: str) -> HttpResponse:
             "application": app,
             "timeline": applicant_timeline(app),
             "what_next": _what_next(app),
-            "panels": panels_for(app),
             "to_fix": to_fix if app.status == Status.CHANGES_REQUESTED else [],
             "documents": documents_of(app),
             "editable": app.status in APPLICANT_EDITABLE_STATES,

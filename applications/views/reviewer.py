@@ -36,7 +36,7 @@ from core.errors import WorkflowError
 from core.masking import mask_card, mask_id_number, mask_mobile
 from core.views import act, generic_refused_page
 
-from .. import services
+from .. import hooks, services
 from ..actions import ACTIONS
 from ..choices import BusinessType, DocumentKind, Status, TimeWindow
 from ..forms_reviewer import (
@@ -196,6 +196,7 @@ def queue(request: HttpRequest) -> HttpResponse:
                 (QueueTab.UNASSIGNED, _("Unassigned")),
                 (QueueTab.MINE, _("Mine")),
                 (QueueTab.ALL, _("All")),
+                *((tab.name, tab.label) for tab in hooks.queue_tabs()),
             )
         ],
         "query": urlencode(query),

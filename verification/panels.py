@@ -1,0 +1,35 @@
+"""The blocks verification draws on the application's pages (applications.hooks.panel)."""
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from accounts.roles import Role, has_role
+from applications.models import MerchantApplication
+
+from .choices import Route
+from .selectors import evidence_of, worded_reasons
+from .services import latest_assessment
+
+
+def review_panel(request: HttpRequest, app: MerchantApplication) -> str:
+    """First on the review page: where the checks sent it, the reasons heaviest first, the answers."""
+    assessment = latest_assessment(app)
+    if assessment is None:
+        return ""
+    context = {
+        "app": app,
+        "assessment": assessment,
+        "running": assessment.route == Route.RUNNING,
+        "reasons": worded_reasons(assessment),
+        "evidence": evidence_of(assessment),
+        "can_look": (assessment.sampled and not assessment.second_look and has_role(request.user, Role.REVIEWER)),
+    }
+    return render_to_string("verification/_review_panel.html", context, request=request)
+
+
+def status_panel(request: HttpRequest, app: MerchantApplication) -> str:
+    """The applicant's "checks running" while the job runs; nothing once it is done."""
+    assessment = latest_assessment(app)
+    if assessment is None or assessment.route != Route.RUNNING or app.status != "submitted":
+        return ""
+    return render_to_string("verification/_status_panel.html", {"app": app}, request=request)

@@ -1,0 +1,31 @@
+"""What verification registers in the applications context at start-up (VerificationConfig.ready)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from applications import hooks
+
+
+def wire() -> None:
+    from . import panels, services
+    from .selectors import senior_queue, without_senior
+
+    hooks.on_submitted(services.submitted)
+    hooks.refuse_claim_unless(services.senior_claim_rule)
+    hooks.queue_tab(hooks.QueueTab("senior", _("Senior review"), senior_queue, without_senior))
+    hooks.panel("review", panels.review_panel)
+    hooks.panel("status", panels.status_panel)
+
+
+def grant_senior_permissions(**_signal_kwargs: object) -> None:
+    """Senior reviewers publish the risk policy in the admin (setup after migrate, idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    from .choices import SENIOR_GROUP
+
+    group, _created = Group.objects.get_or_create(name=SENIOR_GROUP)
+    group.permissions.add(
+        *Permission.objects.filter(
+            content_type__app_label="verification",
+            codename__in=["add_riskpolicy", "view_riskpolicy", "view_evidence", "view_assessment"],
+        )
+    )
