@@ -52,6 +52,8 @@ class ActionsAdminMixin:
         opts = self.model._meta  # type: ignore[attr-defined]
         change_url = reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[obj.pk])
         form = action.form(request.POST or None, request.FILES or None) if action.form else None
+        if form is not None and hasattr(form, "for_object"):
+            form.for_object(obj)  # what the form offers depends on the object (a visit's free slots)
         if request.method == "POST" and (form is None or form.is_valid()):
             try:
                 actions.run(

@@ -1,6 +1,9 @@
 """Forms of the visit and the booking: they convert input; the services judge it."""
 
 from django import forms
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -112,11 +115,52 @@ class VisitForm(forms.Form):
         label=_("The merchant agreed to a time outside their preferred time windows"), required=False
     )
 
+    def for_object(self, app: object) -> None:
+        """Staff book and move from the one free-slot selector too: the slots offered, preferred first."""
+        from .selectors import booked_visit, free_slots
+
+        slots = free_slots(app, earliest=timezone.now(), moving=booked_visit(app))  # type: ignore[arg-type]
+        self.fields["starts_at"].widget = forms.Select(choices=slot_choices(slots))
+
 
 class ReassignForm(forms.Form):
     installer = forms.ModelChoiceField(
         label=_("Installer"), queryset=User.objects.filter(groups__name=Role.INSTALLER, is_active=True)
     )
+
+    def for_object(self, app: object) -> None:
+        """Only the installers of the area free at the visit's time (the one calendar says who)."""
+        from .selectors import booked_visit, free_slots
+
+        visit = booked_visit(app)  # type: ignore[arg-type]
+        if visit is None:
+            return
+        free = [
+            s
+            for s in free_slots(app, earliest=visit.starts_at, days=60, moving=visit)  # type: ignore[arg-type]
+            if s.starts_at == visit.starts_at
+        ]
+        ids = [i for s in free for i in s.installer_ids if i != visit.installer_id]
+        self.fields["installer"].queryset = User.objects.filter(pk__in=ids)
+
+
+def slot_choices(slots: list) -> list:
+    """The free slots by day, the merchant's preferred windows first within each day."""
+    tz = timezone.get_default_timezone()
+    days: dict = {}
+    for slot in slots:
+        local = timezone.localtime(slot.starts_at, tz)
+        days.setdefault(local.date(), []).append((not slot.preferred, local, slot))
+    choices: list = [("", gettext("— choose a free slot —"))]
+    for day, rows in days.items():
+        options = []
+        for _later, local, slot in sorted(rows, key=lambda r: (r[0], r[1])):
+            label = f"{local:%H:%M}–{timezone.localtime(slot.ends_at, tz):%H:%M}"
+            if slot.preferred:
+                label += " · " + gettext("merchant's preferred time")
+            options.append((local.isoformat(), label))
+        choices.append((date_format(day, "D Y-m-d"), options))
+    return choices
 
 
 class SignInForm(forms.Form):

@@ -39,7 +39,7 @@ def visit_pages_by_number(user: User, idents: list[str]) -> dict[str, str]:
 
 def register_links() -> None:
     register("visit", Role.INSTALLER, visit_pages_by_number)
-    register("visit", Role.APPLICANT, lambda user, idents: {})  # support, above, says where a merchant opens it
+    # Where a merchant or support opens a visit (its case, its application) support, above, registers.
     register("installation", Role.INSTALLER, visit_pages)
     # The applicant and staff follow the visit on the application's own pages.
     register("installation", Role.APPLICANT, status_pages)

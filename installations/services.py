@@ -556,7 +556,11 @@ def _visit_context(visit: Visit) -> dict[str, object]:
 def visit_cancel(*, visit: Visit, by: User, tell: bool = True) -> Visit:
     """Cancel a booked service visit (inside the caller's transaction); the installer and the
     merchant are told. Installation visits are cancelled with the application (installation_cancel)."""
-    fresh = Visit.objects.select_for_update().select_related("application__applicant", "installer").get(pk=visit.pk)
+    fresh = (
+        Visit.objects.select_for_update(of=("self",))
+        .select_related("application__applicant", "installer")
+        .get(pk=visit.pk)
+    )
     if fresh.status != VisitStatus.BOOKED:
         return fresh
     fresh.status = VisitStatus.CANCELLED
@@ -575,7 +579,7 @@ def visit_move(*, visit: Visit, by: User, starts_at: datetime, installer: User |
         raise RoleRefused(_("Only staff can move a service visit."))
     with transaction.atomic():
         old = (
-            Visit.objects.select_for_update()
+            Visit.objects.select_for_update(of=("self",))
             .select_related("application__applicant", "installer", "terminal")
             .get(pk=visit.pk)
         )

@@ -1,14 +1,12 @@
 """Validate and convert input only: the support pages' forms."""
 
 from django import forms
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
-from installations.forms import SLOT_FORMATS
+from installations.forms import SLOT_FORMATS, slot_choices
 
 from .catalogue import CATALOGUE, KNOWN_CODES, SYMPTOMS
 
@@ -91,25 +89,6 @@ class VisitForm(forms.Form):
         )
         if slots is not None:
             self.fields["starts_at"].widget.choices = slot_choices(slots)
-
-
-def slot_choices(slots: list) -> list:
-    """The free slots by day, the merchant's preferred windows first within each day."""
-    tz = timezone.get_default_timezone()
-    days: dict = {}
-    for slot in slots:
-        local = timezone.localtime(slot.starts_at, tz)
-        days.setdefault(local.date(), []).append((not slot.preferred, local, slot))
-    choices: list = [("", gettext("— choose a free slot —"))]
-    for day, rows in days.items():
-        options = []
-        for _later, local, slot in sorted(rows, key=lambda r: (r[0], r[1])):
-            label = f"{local:%H:%M}–{timezone.localtime(slot.ends_at, tz):%H:%M}"
-            if slot.preferred:
-                label += " · " + gettext("merchant's preferred time")
-            options.append((local.isoformat(), label))
-        choices.append((date_format(day, "D Y-m-d"), options))
-    return choices
 
 
 class ResolveForm(forms.Form):

@@ -79,3 +79,32 @@ def test_cancelling_asks_for_a_confirmation_first(approved, client):
     confirm = page[page.index('id="cancel-visit"') :]
     assert "<summary" in confirm.split('value="cancel"')[0]
     assert "Yes, cancel the visit" in confirm
+
+
+def test_the_page_shows_a_day_strip_then_the_days_times_preferred_first(approved, client):
+    login(client, approved.applicant)
+    url = reverse("installations:booking", args=[approved.reference])
+
+    page = client.get(url).content.decode()
+
+    assert 'class="day-strip"' in page and "?day=2026-12-08" in page
+    # The first day with a time in the merchant's weekday-morning window is chosen; its 9:00 and
+    # 11:00 come first, under their own heading, the afternoon after.
+    preferred, _sep, rest = page.partition('id="other-slots"')
+    assert 'id="preferred-slots"' in preferred
+    assert at(8, 9).isoformat() in preferred and at(8, 11).isoformat() in preferred
+    assert at(8, 13).isoformat() in rest and at(8, 13).isoformat() not in preferred
+    other_day = client.get(url + "?day=2026-12-10").content.decode()
+    assert at(10, 9).isoformat() in other_day and at(8, 9).isoformat() not in other_day
+    assert client.get(url + "?day=not-a-day").status_code == 200  # a wrong day: the first one
+
+
+def test_a_preferred_window_outside_the_installers_hours_is_named(approved, client):
+    approved.preferred_windows = ["weekday_morning", "weekend_afternoon"]
+    approved.save(update_fields=["preferred_windows"])
+    login(client, approved.applicant)
+
+    page = client.get(reverse("installations:booking", args=[approved.reference])).content.decode()
+
+    assert "Preferred time windows: “Weekend afternoon (13:00–18:00)” is outside the working hours" in page
+    assert "Weekday morning (9:00–12:00)” is outside" not in page

@@ -18,7 +18,7 @@ def login(client, user):
     assert client.login(username=user.username, password=PASSWORD)
 
 
-def test_the_task_list_shows_today_upcoming_and_done(clock, application_in, beijing_installer, admin_user, client):
+def test_my_visits_shows_today_upcoming_and_done(clock, application_in, beijing_installer, admin_user, client):
     tuesday = application_in(Status.INSTALLATION_SCHEDULED)  # the first free slot: Tuesday 9:00
     done = application_in(Status.ACTIVE)  # Tuesday 11:00, done already
     wednesday = application_in(Status.APPROVED)
@@ -35,7 +35,7 @@ def test_the_task_list_shows_today_upcoming_and_done(clock, application_in, beij
 
 
 @pytest.mark.parametrize("n", [1, 8])
-def test_the_task_list_counts_its_queries(
+def test_my_visits_counts_its_queries(
     clock, application_in, beijing_installer, client, django_assert_max_num_queries, n
 ):
     for _ in range(n):
@@ -55,7 +55,7 @@ def test_another_installers_visit_answers_404(clock, application_in, beijing_ins
     assert app.status == Status.INSTALLATION_SCHEDULED
 
 
-def test_an_applicant_cannot_open_the_task_list(clock, applicant, client):
+def test_an_applicant_cannot_open_my_visits(clock, applicant, client):
     login(client, applicant)
     assert client.get(reverse("installations:my_visits")).status_code == 404
 

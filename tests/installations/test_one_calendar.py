@@ -206,3 +206,29 @@ def test_a_service_visit_has_an_ics_for_the_installer_and_the_merchant(a_case, s
     event = Calendar.from_ical(mine.content).walk("VEVENT")[0]
     assert str(event["SUMMARY"]).startswith("Service visit") and event.decoded("DTSTART") == at(10, 9)
     assert "service visit" in str(Calendar.from_ical(theirs.content).walk("VEVENT")[0]["SUMMARY"])
+
+
+def test_staff_book_move_and_reassign_from_the_same_free_slots(
+    clock, client, admin_user, application_in, beijing_installer, other_installer, other_applicant
+):
+    from django.urls import reverse
+
+    from tests.conftest import PASSWORD
+
+    give_profile(other_installer, admin_user)
+    approved = application_in(Status.APPROVED)
+    client.login(username=admin_user.username, password=PASSWORD)
+    url = lambda app, action: reverse("admin:applications_merchantapplication_act", args=[app.pk, action])  # noqa: E731
+
+    page = client.get(url(approved, "schedule_installation")).content.decode()
+    offered = [s.starts_at for s in free_slots(approved, earliest=at(7, 8))]
+    assert "merchant&#x27;s preferred time" in page
+    assert all(f'value="{s.isoformat()}"' in page for s in offered[:4])
+
+    services.installation_schedule(application=approved, by=approved.applicant, starts_at=at(9, 9))
+    busy = application_in(Status.APPROVED, owner=other_applicant)
+    services.installation_schedule(application=busy, by=admin_user, starts_at=at(9, 9), installer=other_installer)
+    approved.refresh_from_db()
+    page = client.get(url(approved, "reassign")).content.decode()
+    assert f'value="{other_installer.pk}"' not in page  # busy then: not offered
+    assert f'value="{at(9, 9).isoformat()}"' in client.get(url(approved, "reschedule")).content.decode()
