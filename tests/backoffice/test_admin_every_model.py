@@ -36,19 +36,22 @@ from accounts.models import User
 from applications.choices import Status
 from applications.models import AuditEvent, MerchantApplication
 from core.choices import Province
-from installations.models import InstallationAppointment, InstallerProfile, TrainingRecord
+from installations.models import InstallerProfile, TrainingRecord, Visit, VisitPurpose
 from installations.samples import demo_png, valid_card_number, valid_credit_code, valid_id_number
 from notifications.models import Notification
-from support.models import EarlyWarning, Incident, ServiceVisit, SupportCase
+from support.models import CaseVisit, EarlyWarning, Incident, SupportCase
 from terminals.models import (
     DeviceCredential,
     DeviceEvent,
+    HostRegistration,
     RemoteCommand,
     SignIn,
     Terminal,
     TerminalHealth,
 )
 from tests.conftest import PASSWORD
+from verification.models import Assessment, Evidence, RiskPolicy
+from verification.services import current_policy
 
 # Admins that refuse every change, and why (the test checks the refusal).
 READ_ONLY = {
@@ -56,7 +59,10 @@ READ_ONLY = {
     Incident: "opened and closed by the incident scan from the device reports",
     EarlyWarning: "opened and closed by the early-warning job",
     SupportCase: "cases move through support's actions, which write the case's events",
-    ServiceVisit: "booked on the one calendar through support's services, which lock the installer",
+    CaseVisit: "written by support's booking through the one calendar, which locks the installer",
+    HostRegistration: "written by terminals' services and worked off by the registration job",
+    Evidence: "what a verification service answered: evidence, never edited",
+    Assessment: "the score and route the checks computed, with the policy version they used",
     DeviceCredential: "issued and revoked through terminals' services; the token is shown once",
     DeviceEvent: "what a terminal reported: evidence, never edited",
     TerminalHealth: "the latest state reported by the terminal",
@@ -110,7 +116,7 @@ def rows(application_in, admin_user, support, installer, other_applicant) -> dic
         User: active.applicant,
         MerchantApplication: draft,
         Notification: Notification.objects.order_by("pk").first(),
-        InstallationAppointment: InstallationAppointment.objects.get(application=active),
+        Visit: Visit.objects.get(application=active, purpose=VisitPurpose.INSTALLATION),
         TrainingRecord: TrainingRecord.objects.get(application=active),
         InstallerProfile: InstallerProfile.objects.get(user=installer),
         Terminal: terminal,
@@ -121,19 +127,31 @@ def rows(application_in, admin_user, support, installer, other_applicant) -> dic
             terminal=terminal, kind=EarlyWarning._meta.get_field("kind").choices[0][0]
         ),
         SupportCase: case,
-        ServiceVisit: ServiceVisit.objects.create(
+        CaseVisit: CaseVisit.objects.create(
             case=case,
-            application=active,
-            terminal=terminal,
-            installer=installer,
-            starts_at=now + datetime.timedelta(days=2),
-            ends_at=now + datetime.timedelta(days=2, hours=1),
-            created_by=support,
+            visit=Visit.objects.create(
+                purpose=VisitPurpose.SERVICE,
+                application=active,
+                terminal=terminal,
+                installer=installer,
+                starts_at=now + datetime.timedelta(days=2),
+                ends_at=now + datetime.timedelta(days=2, hours=1),
+                created_by=support,
+            ),
         ),
+        HostRegistration: HostRegistration.objects.create(terminal=terminal, action="register", tid="10000099"),
         DeviceCredential: DeviceCredential.objects.create(terminal=terminal, token_hash="0" * 64, token_hint="abcd"),
         DeviceEvent: DeviceEvent.objects.create(terminal=terminal, event_id="e-1", kind="heartbeat", occurred_at=now),
         TerminalHealth: TerminalHealth.objects.create(terminal=terminal, last_heartbeat_at=now),
         RemoteCommand: RemoteCommand.objects.create(terminal=terminal, kind="sign_in", created_by=support),
+    }
+    policy = current_policy()
+    made |= {
+        RiskPolicy: policy,
+        Evidence: Evidence.objects.create(
+            application=active, kind="identity", version="v1", inputs_digest="0" * 64, outcome="match", backend="x"
+        ),
+        Assessment: Assessment.objects.create(application=active, version="v1", policy=policy),
     }
     interval = IntervalSchedule.objects.create(every=10, period=IntervalSchedule.MINUTES)
     IntervalSchedule.objects.create(every=2, period=IntervalSchedule.HOURS)
