@@ -29,7 +29,9 @@ def review_panel(request: HttpRequest, app: MerchantApplication) -> str:
 
 def status_panel(request: HttpRequest, app: MerchantApplication) -> str:
     """The applicant's "checks running" while the job runs; nothing once it is done."""
+    if app.status != "submitted":
+        return ""  # checks run only on a submitted application: no query for the others
     assessment = latest_assessment(app)
-    if assessment is None or assessment.route != Route.RUNNING or app.status != "submitted":
+    if assessment is None or assessment.route != Route.RUNNING:
         return ""
     return render_to_string("verification/_status_panel.html", {"app": app}, request=request)
