@@ -3,10 +3,11 @@ of the workflow the one way production reaches it. Used by the demo app (seed_de
 
 import hashlib
 import io
-from datetime import time
+from datetime import time, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from PIL import Image
 from stdnum import luhn
 from stdnum.cn import ric, uscc
@@ -21,8 +22,8 @@ from terminals.models import CommMode, Terminal
 from terminals.services import signin_record
 
 from . import services as install_services
-from .models import TRAINING_TOPICS, InstallerProfile
-from .selectors import free_slots
+from .models import TRAINING_TOPICS, InstallerProfile, Visit, VisitPurpose, VisitStatus
+from .selectors import VISIT_LENGTH, free_slots
 
 
 def valid_id_number(seq: int) -> str:
@@ -109,6 +110,24 @@ def stock_terminal(app: MerchantApplication, by: User) -> Terminal:
     return terminal
 
 
+def visit_takes_place_now(app: MerchantApplication) -> None:
+    """The booked installation visit moved to now. A sample walked past its visit was visited
+    now, not on the day it was booked for: the installer checks in on site near the visit's time
+    (VISIT_CHECK_IN_EARLY_MINUTES), and "My visits" shows it today, not days ahead."""
+    visit = Visit.objects.get(application=app, purpose=VisitPurpose.INSTALLATION, status=VisitStatus.BOOKED)
+    start = timezone.now().replace(microsecond=0)
+    # One booked visit per installer and start (a database constraint): samples walked in the
+    # same second take the seconds after.
+    taken = set(
+        Visit.objects.filter(
+            installer_id=visit.installer_id, status=VisitStatus.BOOKED, starts_at__gte=start
+        ).values_list("starts_at", flat=True)
+    )
+    while start in taken:
+        start += timedelta(seconds=1)
+    Visit.objects.filter(pk=visit.pk).update(starts_at=start, ends_at=start + VISIT_LENGTH)
+
+
 def carry(
     app: MerchantApplication,
     target: Status,
@@ -161,6 +180,7 @@ def carry(
     app.refresh_from_db()
     if target == Status.INSTALLATION_SCHEDULED:
         return app
+    visit_takes_place_now(app)
     app = install_services.installation_start(application=app, by=installer)
     # On site: a terminal assigned and configured, waiting for its sign-in test.
     terminal = stock_terminal(app, reviewer)

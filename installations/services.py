@@ -391,6 +391,7 @@ def installation_start(*, application: MerchantApplication, by: User) -> Merchan
         check(app, "start_installation", by=by)
         visit = _booked(app)
         _require_assigned(app, by, visit)
+        _require_check_in_time(visit)  # on site near the visit's time, whatever its purpose
         fire(app, "start_installation", by=by)
         visit.checked_in_at = timezone.now()
         visit.save(update_fields=["checked_in_at"])

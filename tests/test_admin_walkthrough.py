@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from applications.choices import Status
 from applications.models import MerchantApplication
-from installations.samples import demo_png, ensure_installer_covers, fill, stock_terminal
+from installations.samples import demo_png, ensure_installer_covers, fill, stock_terminal, visit_takes_place_now
 from terminals.models import Terminal
 from tests.conftest import PASSWORD, history_of
 
@@ -49,7 +49,7 @@ def test_a_superuser_carries_an_application_from_draft_to_active(admin_client_, 
                 "outside_windows": "on",  # the merchant agreed (the day may be a weekend)
             },
         ),
-        ("start_installation", {}),
+        ("start_installation", lambda: visit_takes_place_now(draft) or {}),  # on site at the visit's time
         ("assign_terminal", {"serial_number": terminal.serial_number}),
         (
             "configure_terminal",

@@ -13,6 +13,7 @@ from applications.choices import Status
 from core.errors import InvalidState, RoleRefused
 from installations import services as inst
 from installations.models import TRAINING_TOPICS
+from installations.samples import visit_takes_place_now
 from installations.selectors import free_slots
 from terminals.services import signin_record
 from tests.conftest import history_of
@@ -95,7 +96,7 @@ CASES: dict[str, Case] = {
     ),
     "start_installation": Case(
         (Status.INSTALLATION_SCHEDULED,), Status.CONFIGURING, "installer", "applicant",
-        lambda a, by, p: inst.installation_start(application=a, by=by),
+        lambda a, by, p: (visit_takes_place_now(a), inst.installation_start(application=a, by=by))[1],
     ),
     "complete_configuration": Case(
         (Status.CONFIGURING,), Status.TRAINING, "installer", "applicant",

@@ -10,6 +10,7 @@ import time_machine
 from applications.choices import Status
 from core.choices import Province
 from installations import services as install_services
+from installations.models import Visit, VisitPurpose, VisitStatus
 from terminals import services as terminal_services
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -52,10 +53,18 @@ def approved(clock, application_in, beijing_installer):
     return application_in(Status.APPROVED)
 
 
+def at_visit_time(clock, app) -> None:
+    """The test's clock moved on to the start of the application's booked installation visit:
+    check-in opens only near the visit's time (VISIT_CHECK_IN_EARLY_MINUTES)."""
+    visit = Visit.objects.get(application=app, purpose=VisitPurpose.INSTALLATION, status=VisitStatus.BOOKED)
+    clock.move_to(visit.starts_at)
+
+
 @pytest.fixture
 def on_site(clock, application_in, beijing_installer):
     """An application whose installer has just checked in (configuring), with no terminal yet."""
     app = application_in(Status.INSTALLATION_SCHEDULED)
+    at_visit_time(clock, app)
     return install_services.installation_start(application=app, by=beijing_installer)
 
 

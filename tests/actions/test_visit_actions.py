@@ -16,7 +16,7 @@ from notifications.models import Notification
 from terminals import services as terminal_services
 from terminals.models import HostRegistration, SignIn, Terminal, TerminalConfiguration
 from tests.conftest import history_of
-from tests.visit_fixtures import give_profile, stock
+from tests.visit_fixtures import at_visit_time, give_profile, stock
 
 from .conftest import Counts, act_url, refusal_said
 
@@ -35,8 +35,9 @@ def _when(days: int = 2) -> str:
 class World:
     """An application brought to the point an action starts from, through the services."""
 
-    def __init__(self, request, application_in) -> None:
+    def __init__(self, request, application_in, clock) -> None:
         self.request = request
+        self.clock = clock
         self.application_in = application_in
         self.installer = request.getfixturevalue("beijing_installer")
         self.reviewer = request.getfixturevalue("reviewer")
@@ -48,8 +49,14 @@ class World:
     def scheduled(self) -> MerchantApplication:
         return self.application_in(Status.INSTALLATION_SCHEDULED)
 
+    def scheduled_now(self) -> MerchantApplication:
+        """Scheduled, and the clock at the visit's start: the installer may check in."""
+        app = self.scheduled()
+        at_visit_time(self.clock, app)
+        return app
+
     def on_site(self) -> MerchantApplication:
-        return visit_services.installation_start(application=self.scheduled(), by=self.installer)
+        return visit_services.installation_start(application=self.scheduled_now(), by=self.installer)
 
     def assigned(self) -> MerchantApplication:
         app = self.on_site()
@@ -101,7 +108,7 @@ ALLOWED = {
     "reschedule": ("scheduled", "reviewer", lambda w, app: {"installer": w.installer.pk, "starts_at": _when(3)}, "approved", "beijing_installer"),
     "cancel_installation": ("scheduled", "reviewer", lambda w, app: {"message": "商户改期"}, "approved", "beijing_installer"),
     "reassign": ("scheduled", "reviewer", lambda w, app: {"installer": w.request.getfixturevalue("covering_other_installer").pk}, "approved", "beijing_installer"),
-    "start_installation": ("scheduled", "beijing_installer", lambda w, app: {}, "on_site", "reviewer"),
+    "start_installation": ("scheduled_now", "beijing_installer", lambda w, app: {}, "on_site", "reviewer"),
     "assign_terminal": ("on_site", "beijing_installer", lambda w, app: {"serial_number": stock(w.reviewer, ("SN-ACT-NEW", "countertop", "D4E5F6")) and "SN-ACT-NEW"}, "scheduled", "reviewer"),
     "release_terminal": ("assigned", "beijing_installer", lambda w, app: {"note": "屏幕坏了", "faulty": "on"}, "scheduled", "reviewer"),
     "configure_terminal": ("assigned", "beijing_installer", lambda w, app: w.config(app), "scheduled", "reviewer"),
@@ -121,7 +128,7 @@ def covering_other_installer(other_installer, admin_user):
 
 @pytest.fixture
 def world(request, clock, application_in, beijing_installer) -> World:
-    return World(request, application_in)
+    return World(request, application_in, clock)
 
 
 def _counts(app: MerchantApplication) -> Counts:

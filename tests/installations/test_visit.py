@@ -1,5 +1,7 @@
 """The visit from check-in to a live terminal, and its steps out of order."""
 
+from datetime import timedelta
+
 import pytest
 
 from applications.choices import Status
@@ -8,16 +10,50 @@ from installations import services
 from installations.models import TRAINING_TOPICS, TrainingRecord, VisitStatus
 from notifications.models import Notification
 from terminals.models import TerminalStatus
+from tests.visit_fixtures import at_visit_time
 
 ALL_TOPICS = [key for key, _label in TRAINING_TOPICS]
 
 
 def test_check_in_moves_the_application_to_configuring_and_stamps_the_visit(clock, application_in, beijing_installer):
     app = application_in(Status.INSTALLATION_SCHEDULED)
+    at_visit_time(clock, app)
     services.installation_start(application=app, by=beijing_installer)
     app.refresh_from_db()
     assert app.status == Status.CONFIGURING
     assert app.visits.get().checked_in_at is not None
+
+
+@pytest.mark.parametrize(
+    ("offset", "expected"),
+    [
+        (-timedelta(days=1), "Check-in: opens at"),
+        (-timedelta(minutes=61), "Check-in: opens at"),
+        (timedelta(days=1), "is long past"),
+    ],
+)
+def test_check_in_far_from_the_visit_time_is_refused_and_changes_nothing(
+    clock, application_in, beijing_installer, snapshot, settings, offset, expected
+):
+    settings.VISIT_CHECK_IN_EARLY_MINUTES = 60
+    app = application_in(Status.INSTALLATION_SCHEDULED)
+    visit = app.visits.get(status=VisitStatus.BOOKED)
+    clock.move_to(visit.starts_at + offset)
+    before = snapshot(app)
+    with pytest.raises(ConditionsNotMet) as refusal:
+        services.installation_start(application=app, by=beijing_installer)
+    assert expected in str(refusal.value)
+    before.assert_unchanged()
+    assert app.visits.get(status=VisitStatus.BOOKED).checked_in_at is None
+
+
+def test_check_in_opens_the_set_minutes_before_the_visit(clock, application_in, beijing_installer, settings):
+    settings.VISIT_CHECK_IN_EARLY_MINUTES = 60
+    app = application_in(Status.INSTALLATION_SCHEDULED)
+    clock.move_to(app.visits.get(status=VisitStatus.BOOKED).starts_at - timedelta(minutes=59))
+    services.installation_start(application=app, by=beijing_installer)
+    app.refresh_from_db()
+    assert app.status == Status.CONFIGURING
 
 
 def test_another_installer_cannot_check_in(clock, application_in, beijing_installer, other_installer, snapshot):

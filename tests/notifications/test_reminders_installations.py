@@ -65,7 +65,7 @@ def test_a_cancelled_or_started_visit_is_not_reminded(scheduled, application_in,
         other = application_in(Status.INSTALLATION_SCHEDULED)
     other_visit = Visit.objects.get(application=other, status=VisitStatus.BOOKED)
     Visit.objects.filter(pk=other_visit.pk).update(starts_at=visit.starts_at + timedelta(hours=3))
-    with time_machine.travel(now, tick=False):
+    with time_machine.travel(visit.starts_at + timedelta(hours=3), tick=False):  # on site, at its time
         installation_start(application=other, by=installer)
     assert list(reminders.visits_to_remind(now=now)) == []
 

@@ -7,7 +7,7 @@ from applications.choices import Status
 from core.errors import ConditionsNotMet, InvalidState, RoleRefused
 from installations import services as visit
 from terminals.models import Terminal, TerminalConfiguration, TerminalEvent, TerminalStatus
-from tests.visit_fixtures import stock
+from tests.visit_fixtures import at_visit_time, stock
 
 
 @pytest.fixture
@@ -41,8 +41,11 @@ def test_it_refuses_a_serial_that_cannot_be_assigned(on_site, installer, in_stoc
     assert TerminalEvent.objects.count() == 2  # the two imports only
 
 
-def test_it_refuses_a_terminal_already_used(on_site, installer, in_stock, application_in, other_applicant, snapshot):
+def test_it_refuses_a_terminal_already_used(
+    clock, on_site, installer, in_stock, application_in, other_applicant, snapshot
+):
     other = application_in(Status.INSTALLATION_SCHEDULED, owner=other_applicant)
+    at_visit_time(clock, other)
     other = visit.installation_start(application=other, by=installer)
     visit.visit_assign_terminal(application=other, by=installer, serial_number="SN-CT-1")
     before = snapshot(on_site)
