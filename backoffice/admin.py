@@ -2,12 +2,15 @@
 the back office puts them on the site, and composes the application's page from the
 contexts that show on it (documents and review, the visit, the terminal, the history)."""
 
+import json
+
 from allauth.mfa.models import Authenticator
 from celery.schedules import ParseException
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from django_celery_beat.admin import CrontabScheduleAdmin
-from django_celery_beat.models import CrontabSchedule
+from django_celery_beat.admin import CrontabScheduleAdmin, PeriodicTaskAdmin, PeriodicTaskForm
+from django_celery_beat.models import CrontabSchedule, PeriodicTask
 
 from accounts.admin import AuthenticatorAdmin, UserAdmin
 from accounts.models import User
@@ -94,6 +97,43 @@ class SafeCrontabScheduleAdmin(CrontabScheduleAdmin):
             return "—"  # the values are refused with their own messages beside their fields
 
 
+class SafePeriodicTaskForm(PeriodicTaskForm):
+    """django-celery-beat's, which answered 500 three ways: its model saves empty headers as NULL
+    into a NOT NULL column (empty JSON boxes are now their empty values), its `clean` reads the
+    task after the task's own check refused it (a name too long: KeyError), and JSON nested
+    deeper than Python's stack raised RecursionError."""
+
+    def clean(self) -> dict:
+        if "task" not in self.cleaned_data and not self.cleaned_data.get("regtask"):
+            return forms.ModelForm.clean(self)  # the task's own message stands beside it
+        return super().clean()
+
+    def _clean_json(self, field: str) -> str:
+        value = self.cleaned_data[field]
+        try:
+            json.loads(value)
+        except (ValueError, RecursionError) as exc:  # nested past Python's stack: refused, not a 500
+            raise forms.ValidationError(_("Unable to parse JSON: %s") % exc) from exc
+        return value
+
+    def _empty_as(self, field: str, empty: str) -> str:
+        value = (self.cleaned_data.get(field) or "").strip()
+        return self._clean_json(field) if value else empty
+
+    def clean_args(self) -> str:
+        return self._empty_as("args", "[]")
+
+    def clean_kwargs(self) -> str:
+        return self._empty_as("kwargs", "{}")
+
+    def clean_headers(self) -> str:
+        return self._empty_as("headers", "{}")
+
+
+class SafePeriodicTaskAdmin(PeriodicTaskAdmin):
+    form = SafePeriodicTaskForm
+
+
 REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (User, UserAdmin),
     (Notification, NotificationAdmin),
@@ -119,10 +159,11 @@ REGISTERED: list[tuple[type, type[admin.ModelAdmin]]] = [
 ]
 
 # Replacing a library's own: allauth's edits the secret (ours only shows and deletes);
-# django-celery-beat's crontab form answered 500 to a refused edit.
+# django-celery-beat's crontab form answered 500 to a refused edit, its task form to empty headers.
 REPLACED: list[tuple[type, type[admin.ModelAdmin]]] = [
     (Authenticator, AuthenticatorAdmin),
     (CrontabSchedule, SafeCrontabScheduleAdmin),
+    (PeriodicTask, SafePeriodicTaskAdmin),
 ]
 for model, _model_admin in REPLACED:
     if admin.site.is_registered(model):

@@ -114,7 +114,9 @@ def visit_takes_place_now(app: MerchantApplication) -> None:
     """The booked installation visit moved to now. A sample walked past its visit was visited
     now, not on the day it was booked for: the installer checks in on site near the visit's time
     (VISIT_CHECK_IN_EARLY_MINUTES), and "My visits" shows it today, not days ahead."""
-    visit = Visit.objects.get(application=app, purpose=VisitPurpose.INSTALLATION, status=VisitStatus.BOOKED)
+    visit = Visit.objects.filter(application=app, purpose=VisitPurpose.INSTALLATION, status=VisitStatus.BOOKED).first()
+    if visit is None:
+        return  # nothing booked: a check-in is refused for that reason, not for the time
     start = timezone.now().replace(microsecond=0)
     # One booked visit per installer and start (a database constraint): samples walked in the
     # same second take the seconds after.

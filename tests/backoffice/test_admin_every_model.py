@@ -397,3 +397,35 @@ def test_an_administrator_changes_every_editable_field_and_it_is_stored(as_admin
         assert _comparable(field, _field_raw(stored, stored_form, name)) == _comparable(field, new_raw[name]), name
     if not _editable(form):
         assert _snapshot(row) == before  # nothing to edit: a save changes nothing
+
+
+@pytest.mark.parametrize("box", ["args", "kwargs", "headers"])
+def test_an_emptied_json_box_of_a_periodic_task_saves_its_empty_value(as_admin, rows, box):
+    # django-celery-beat's model turned empty headers into NULL for a NOT NULL column: a 500.
+    row = rows[PeriodicTask]
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[row.pk])
+    data = _posted_form(as_admin.get(url))
+    data[box] = ""
+    response = as_admin.post(url, data)
+    assert response.status_code == 302
+    assert getattr(PeriodicTask.objects.get(pk=row.pk), box) == {"args": "[]", "kwargs": "{}", "headers": "{}"}[box]
+
+
+def test_a_task_name_too_long_is_refused_beside_its_box(as_admin, rows):
+    row = rows[PeriodicTask]
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[row.pk])
+    data = {**_posted_form(as_admin.get(url)), "task": "x" * 201, "regtask": ""}
+    response = as_admin.post(url, data)
+    assert response.status_code == 200
+    assert "task" in response.context["adminform"].form.errors
+    assert PeriodicTask.objects.get(pk=row.pk).task == row.task
+
+
+def test_json_nested_past_pythons_stack_is_refused_beside_its_box(as_admin, rows):
+    row = rows[PeriodicTask]
+    url = reverse("admin:django_celery_beat_periodictask_change", args=[row.pk])
+    data = {**_posted_form(as_admin.get(url)), "headers": "[" * 5000}
+    response = as_admin.post(url, data)
+    assert response.status_code == 200
+    assert "headers" in response.context["adminform"].form.errors
+    assert PeriodicTask.objects.get(pk=row.pk).headers == row.headers
