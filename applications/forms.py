@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import FieldDoesNotExist
 from django.core.validators import MaxLengthValidator
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.validators import normalize_cn_mobile
@@ -315,6 +316,6 @@ def field_label(name: str) -> str:
     if name in DocumentKind.values:
         return str(DocumentKind(name).label)
     try:
-        return str(MerchantApplication._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(str(MerchantApplication._meta.get_field(name).verbose_name))
     except FieldDoesNotExist:
         return name

@@ -5,6 +5,7 @@ shared by the workspace and the admin.
 """
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import Province
@@ -118,7 +119,7 @@ class RejectForm(RequiredMessageForm):
 def fixable_choices() -> list[tuple[str, str]]:
     """What a reviewer may ask the applicant to fix: the fields, then the documents."""
     names = [n for n in APPLICANT_FIELDS if n != "install_at_business_address"]  # a choice, not something wrong
-    fields = [(n, str(MerchantApplication._meta.get_field(n).verbose_name).capitalize()) for n in names]
+    fields = [(n, capfirst(str(MerchantApplication._meta.get_field(n).verbose_name))) for n in names]
     return fields + [(k, str(label)) for k, label in DocumentKind.choices]
 
 

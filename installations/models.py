@@ -144,7 +144,9 @@ class Visit(models.Model):
         indexes = [models.Index(fields=["installer", "status", "starts_at"], name="visit_installer_day")]
 
     def __str__(self) -> str:
-        return f"{self.get_purpose_display()} {self.application} @ {self.starts_at:%Y-%m-%d %H:%M}"
+        # In Beijing time, as every page shows the visit (the admin's messages and selects use this).
+        when = timezone.localtime(self.starts_at, timezone.get_default_timezone())
+        return f"{self.get_purpose_display()} {self.application} @ {when:%Y-%m-%d %H:%M}"
 
 
 TRAINING_TOPICS = (

@@ -3,7 +3,7 @@ of the workflow the one way production reaches it. Used by the demo app (seed_de
 
 import hashlib
 import io
-from datetime import time, timedelta
+from datetime import date, time, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -27,7 +27,10 @@ from .selectors import VISIT_LENGTH, free_slots
 
 
 def valid_id_number(seq: int) -> str:
-    base = f"110105{19800101 + seq:08d}{seq % 1000:03d}"[:17]
+    """A valid resident ID of Beijing's Chaoyang district, born `seq` days after 1980-01-01
+    (within about 27 years, so every sample holder is an adult of a real date)."""
+    born = date(1980, 1, 1) + timedelta(days=seq % 10_000)
+    base = f"110105{born:%Y%m%d}{seq % 1000:03d}"
     return base + ric.calc_check_digit(base + "0")  # stdnum expects a placeholder check digit
 
 

@@ -18,7 +18,7 @@ from applications.models import MerchantApplication
 from applications.views.files import document_response
 from core.actions import Action, action_set
 from core.views import act, form_invalid, generic_refused_page
-from terminals.models import CommMode
+from terminals.models import CommMode, Terminal, TerminalConfiguration
 from terminals.selectors import current_configuration, latest_signin_code, signin_advice, signins_of
 from terminals.services import current_terminal
 
@@ -66,6 +66,25 @@ def _steps(app: MerchantApplication, terminal: object, config: object, code: str
     ]
 
 
+def _configuration_initial(
+    app: MerchantApplication, terminal: Terminal | None, config: TerminalConfiguration | None, *, with_key: bool
+) -> dict:
+    """What the configuration form starts from: the current configuration, else the terminal's
+    issued TID and the acquirer host of the settings."""
+    if config is not None:
+        fields = ("tid", "mid", "host", "port", "comm_mode", *(("key_check_value",) if with_key else ()))
+        return {f: getattr(config, f) for f in fields}
+    if terminal is not None:
+        return {
+            "tid": terminal.tid,
+            "mid": app.merchant_id,
+            "host": settings.ACQUIRER_HOST,
+            "port": settings.ACQUIRER_PORT,
+            "comm_mode": CommMode.ETHERNET,
+        }
+    return {}
+
+
 def _visit_page(
     request: HttpRequest,
     app: MerchantApplication,
@@ -79,17 +98,7 @@ def _visit_page(
     code = latest_signin_code(app)
     signins = signins_of(app, 5)
     training = TrainingRecord.objects.filter(application=app).first()
-    initial = {}
-    if config is not None:
-        initial = {f: getattr(config, f) for f in ("tid", "mid", "host", "port", "comm_mode", "key_check_value")}
-    elif terminal is not None:
-        initial = {
-            "tid": terminal.tid,
-            "mid": app.merchant_id,
-            "host": settings.ACQUIRER_HOST,
-            "port": settings.ACQUIRER_PORT,
-            "comm_mode": CommMode.ETHERNET,
-        }
+    initial = _configuration_initial(app, terminal, config, with_key=True)
     last = signins[0] if signins and config is not None and signins[0].configuration_id == config.pk else None
     context = {
         "app": app,
@@ -197,18 +206,8 @@ def _service_page(
     code = signed_in_since(visit)
     signins = signins_of(app, 5)
     last = signins[0] if signins and visit.checked_in_at and signins[0].at >= visit.checked_in_at else None
-    initial = {}
-    if config is not None:
-        # Everything but the key check value, which the installer reads off the terminal again.
-        initial = {f: getattr(config, f) for f in ("tid", "mid", "host", "port", "comm_mode")}
-    elif terminal is not None:
-        initial = {
-            "tid": terminal.tid,
-            "mid": app.merchant_id,
-            "host": settings.ACQUIRER_HOST,
-            "port": settings.ACQUIRER_PORT,
-            "comm_mode": CommMode.ETHERNET,
-        }
+    # Everything but the key check value, which the installer reads off the terminal again.
+    initial = _configuration_initial(app, terminal, config, with_key=False)
     context = {
         "app": app,
         "visit": visit,

@@ -425,7 +425,11 @@ REVIEW_SLA_HOURS = env.int("REVIEW_SLA_HOURS", default=24)
 ACQUIRER_INSTITUTION_CODE = env.str("ACQUIRER_INSTITUTION_CODE", default="898")
 ACQUIRER_HOST = env.str("ACQUIRER_HOST", default="127.0.0.1")
 ACQUIRER_PORT = env.int("ACQUIRER_PORT", default=5800)
-ACQUIRER_ADMIN_URL = env.str("ACQUIRER_ADMIN_URL", default="http://127.0.0.1:5801")
+# Without a URL, the simulator's admin API where `make run` starts it (ACQUIRER_ADMIN_PORT, as in
+# Procfile.dev): moving the ports then moves the portal's checks with them.
+ACQUIRER_ADMIN_URL = env.str(
+    "ACQUIRER_ADMIN_URL", default=f"http://127.0.0.1:{env.int('ACQUIRER_ADMIN_PORT', default=5801)}"
+)
 
 # --- Help for people ----------------------------------------------------------------------
 # The support hotline and its hours, shown in every page's footer, on the error pages and

@@ -252,6 +252,27 @@ def _issue_tid(terminal: Terminal) -> str:
     return f"{10_000_000 + terminal.pk:08d}"[-8:]
 
 
+def _from_stock(serial: str, app: MerchantApplication) -> Terminal:
+    """The terminal of this serial number, locked, if it is in stock and of the model applied for
+    (assignment at installation and a swap on a service visit take terminals alike)."""
+    terminal = Terminal.objects.select_for_update().filter(serial_number=serial).first()
+    if terminal is None:
+        raise ConditionsNotMet(
+            _("Serial number: no terminal %s in the inventory. Check the label on the back of the terminal.") % serial
+        )
+    if terminal.status != TerminalStatus.IN_STOCK:
+        raise ConditionsNotMet(
+            _("Serial number: terminal %(serial)s is “%(status)s”, not in stock; take another one.")
+            % {"serial": serial, "status": terminal.get_status_display()}
+        )
+    if terminal.model != app.terminal_model:
+        raise ConditionsNotMet(
+            _("Serial number: terminal %(serial)s is a “%(model)s”; the merchant applied for a “%(wanted)s”.")
+            % {"serial": serial, "model": terminal.get_model_display(), "wanted": app.get_terminal_model_display()}
+        )
+    return terminal
+
+
 def terminal_assign(
     *, application: MerchantApplication, by: User, serial_number: str, register_at_host: bool = True
 ) -> Terminal:
@@ -271,22 +292,7 @@ def terminal_assign(
             )
         if not serial:
             raise ConditionsNotMet(_("Serial number: enter the serial number printed on the terminal's label."))
-        terminal = Terminal.objects.select_for_update().filter(serial_number=serial).first()
-        if terminal is None:
-            raise ConditionsNotMet(
-                _("Serial number: no terminal %s in the inventory. Check the label on the back of the terminal.")
-                % serial
-            )
-        if terminal.status != TerminalStatus.IN_STOCK:
-            raise ConditionsNotMet(
-                _("Serial number: terminal %(serial)s is “%(status)s”, not in stock; take another one.")
-                % {"serial": serial, "status": terminal.get_status_display()}
-            )
-        if terminal.model != app.terminal_model:
-            raise ConditionsNotMet(
-                _("Serial number: terminal %(serial)s is a “%(model)s”; the merchant applied for a “%(wanted)s”.")
-                % {"serial": serial, "model": terminal.get_model_display(), "wanted": app.get_terminal_model_display()}
-            )
+        terminal = _from_stock(serial, app)
         terminal.application = app
         terminal.tid = terminal.tid or _issue_tid(terminal)
         _move(terminal, TerminalStatus.ASSIGNED, by=by, application=app)
@@ -591,22 +597,7 @@ def terminal_swap(*, application: MerchantApplication, by: User, serial_number: 
         _require_live(app, _("A terminal is swapped"))
         if not serial:
             raise ConditionsNotMet(_("Serial number: enter the serial number printed on the new terminal's label."))
-        new = Terminal.objects.select_for_update().filter(serial_number=serial).first()
-        if new is None:
-            raise ConditionsNotMet(
-                _("Serial number: no terminal %s in the inventory. Check the label on the back of the terminal.")
-                % serial
-            )
-        if new.status != TerminalStatus.IN_STOCK:
-            raise ConditionsNotMet(
-                _("Serial number: terminal %(serial)s is “%(status)s”, not in stock; take another one.")
-                % {"serial": serial, "status": new.get_status_display()}
-            )
-        if new.model != app.terminal_model:
-            raise ConditionsNotMet(
-                _("Serial number: terminal %(serial)s is a “%(model)s”; the merchant applied for a “%(wanted)s”.")
-                % {"serial": serial, "model": new.get_model_display(), "wanted": app.get_terminal_model_display()}
-            )
+        new = _from_stock(serial, app)
         old = current_terminal(app)
         if old is not None:
             old = Terminal.objects.select_for_update().get(pk=old.pk)

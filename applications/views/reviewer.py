@@ -23,8 +23,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
+from django.utils.text import capfirst
 from django.utils.timesince import timesince
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -229,7 +230,7 @@ def queue_export(request: HttpRequest) -> StreamingHttpResponse:
     services.audit(application=None, actor=request.user, action="queue.exported", filters=filters.as_dict())
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     # Labels are read now, in the language of the request: the rows are written after the view returns.
-    header = [str(MerchantApplication._meta.get_field(c).verbose_name).capitalize() for c in EXPORT_COLUMNS]
+    header = [capfirst(str(MerchantApplication._meta.get_field(c).verbose_name)) for c in EXPORT_COLUMNS]
     labels = (_labels(Status.choices), _labels(BusinessType.choices), _labels(Province.choices))
     response = StreamingHttpResponse(
         _csv_rows(qs, header, labels, timezone.get_current_timezone()), content_type="text/csv; charset=utf-8"
@@ -295,11 +296,12 @@ class HistoryEntry:
     detail: str
 
 
+# Lazy: this dict is built once at import, and each reader sees it in their own language.
 AUDIT_LABELS = {
-    "document.uploaded": _("document uploaded"),
-    "document.viewed": _("document viewed"),
-    "review.checklist": _("checklist saved"),
-    "queue.exported": _("queue exported"),
+    "document.uploaded": gettext_lazy("document uploaded"),
+    "document.viewed": gettext_lazy("document viewed"),
+    "review.checklist": gettext_lazy("checklist saved"),
+    "queue.exported": gettext_lazy("queue exported"),
 }
 
 
@@ -331,7 +333,7 @@ def _history(app: MerchantApplication) -> list[HistoryEntry]:
 
 def _data_sections(app: MerchantApplication) -> list[tuple[str, list[tuple[str, str]]]]:
     def label(name: str) -> str:
-        return str(MerchantApplication._meta.get_field(name).verbose_name).capitalize()
+        return capfirst(str(MerchantApplication._meta.get_field(name).verbose_name))
 
     def shown(name: str) -> str:
         display = getattr(app, f"get_{name}_display", None)

@@ -1,6 +1,7 @@
 """The visit from check-in to a live terminal, and its steps out of order."""
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -141,3 +142,9 @@ def test_a_step_out_of_order_is_refused_and_the_visit_stays_resumable(
     with pytest.raises(InvalidState):
         run()
     before.assert_unchanged()
+
+
+def test_a_visit_names_its_time_in_beijing_time(clock, application_in):
+    visit = application_in(Status.INSTALLATION_SCHEDULED).visits.get()
+    beijing = visit.starts_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert str(visit).endswith(f"@ {beijing:%Y-%m-%d %H:%M}")  # as on every page, not in UTC

@@ -80,9 +80,9 @@ def test_the_number_of_queries_is_the_same_with_10_and_1000_applications(
     services.review_note_add(application=app, by=app.reviewer, text="a note")
     bulk_applications(applicant, 9)
     reviewer_client.get(review_url(app))
-    # 11 today (9, and one each for the submitted versions compared and the automatic checks'
-    # assessment); 2 to spare for the shared base template.
-    with django_assert_max_num_queries(13) as small:
+    # 12 today (with the changes since the last review and the automatic checks' panel, one query
+    # each); 2 to spare for the shared base template.
+    with django_assert_max_num_queries(14) as small:
         reviewer_client.get(review_url(app))
     others = bulk_applications(applicant, 990, start=50_000)
     # The larger set also holds duplicates: they are read by the same single query.
@@ -136,3 +136,22 @@ def test_a_draft_is_not_the_reviewers_to_open(client, reviewer, application_in):
 
     assert client.get(reverse("applications:review", args=[draft.reference])).status_code == 404
     assert client.get(reverse("applications:review_document", args=[draft.reference, document.pk])).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("language", "uploaded", "checklist", "id_label", "not_expected"),
+    [
+        ("en", "document uploaded", "checklist saved", "Resident ID number", "上传了材料"),
+        ("zh-hans", "上传了材料", "保存了审核清单", "居民身份证号码", "document uploaded"),
+    ],
+)
+def test_the_history_and_the_labels_are_in_the_reader_s_language(
+    reviewer_client, application_in, language, uploaded, checklist, id_label, not_expected
+):
+    app = application_in(Status.IN_REVIEW)
+    AuditEvent.objects.create(application=app, action="document.uploaded", detail={"kind": "id_front"})
+    AuditEvent.objects.create(application=app, action="review.checklist", detail={})
+    body = reviewer_client.get(review_url(app), HTTP_ACCEPT_LANGUAGE=language).content.decode()
+    assert uploaded in body and checklist in body
+    assert not_expected not in body
+    assert id_label in body  # the field's own capitals kept ("ID", not "Resident id number")

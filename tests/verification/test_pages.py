@@ -128,3 +128,17 @@ def test_the_dashboard_panel_counts_routes_and_agreement(
 def test_the_panel_is_only_for_staff(client, applicant, db):
     client.force_login(applicant)
     assert client.get(reverse("verification:dashboard_panel")).status_code == 404
+
+
+@pytest.mark.parametrize(("language", "unit", "other"), [("zh-hans", "分钟", " min<"), ("en", " min<", "分钟")])
+def test_the_dashboard_panel_s_times_are_in_the_reader_s_language(
+    client, admin_user, filled, run, language, unit, other
+):
+    services.policy_publish(by=None, sample_percent=0)
+    run(filled())  # decided automatically: a median time from submit to the decision
+    client.force_login(admin_user)
+    panel = client.get(
+        reverse("verification:dashboard_panel"), HTTP_HX_REQUEST="true", HTTP_ACCEPT_LANGUAGE=language
+    ).content.decode()
+    tile = panel.split('data-testid="auto-median">', 1)[1].split("</span>", 1)[0] + "<"
+    assert unit in tile and other not in tile
