@@ -1,5 +1,5 @@
 """Moments as people read them: in the portal's time zone (never the server's or UTC) and in the
-active language's format (2026年11月24日 18:42, Nov. 24, 2026, 6:42 p.m.).
+active language's format (2026年11月24日 18:42, Nov. 24, 2026, 18:42).
 
 A message keeps its moments as moments and words them when it is read, in the reader's language
 (notifications.messages.readable); text that is stored (a history line, a refusal) is worded in

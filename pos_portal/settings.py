@@ -317,6 +317,8 @@ LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Asia/Shanghai"
+# English times on the 24-hour clock and short dates year first (pos_portal/formats/en/formats.py).
+FORMAT_MODULE_PATH = ["pos_portal.formats"]
 USE_I18N = True
 USE_TZ = True
 

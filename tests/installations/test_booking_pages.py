@@ -35,7 +35,7 @@ def test_a_past_slot_is_refused_with_the_field_named(approved, client):
         {"action": "book", "starts_at": at(7, 7).isoformat()},
     )
     assert response.status_code == 400
-    assert "Visit time: Dec. 7, 2026, 7 a.m. is in the past" in response.content.decode()
+    assert "Visit time: Dec. 7, 2026, 07:00 is in the past" in response.content.decode()
     assert not Visit.objects.exists()
 
 

@@ -117,7 +117,7 @@ def test_reviewers_are_alerted_once_of_an_application_waiting_past_its_sla(
     assert on_time.reference not in reminded("review.sla_breached")
     # Kept as a moment, rendered in the reader's language and the portal's time zone (T0 is 09:00 there).
     assert alerts.first().context["submitted"] == {"instant": "2026-11-02T01:00:00+00:00"}
-    assert "submitted on Nov. 2, 2026, 9 a.m." in render("review.sla_breached", alerts.first().context, "en")[1]
+    assert "submitted on Nov. 2, 2026, 09:00" in render("review.sla_breached", alerts.first().context, "en")[1]
     assert "2026年11月2日 09:00" in render("review.sla_breached", alerts.first().context, "zh-hans")[1]
 
 
