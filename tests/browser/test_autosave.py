@@ -16,7 +16,7 @@ from tests.conftest import PASSWORD
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WORDS = {
-    "en": {"locale": "en-US", "saved": re.compile(r"Saved at \d{1,2}:\d\d [ap]\.m\."), "log_in_again": "Log in again"},
+    "en": {"locale": "en-US", "saved": re.compile(r"Saved at \d\d:\d\d"), "log_in_again": "Log in again"},
     "zh-hans": {"locale": "zh-CN", "saved": re.compile(r"已于 \d\d:\d\d 保存"), "log_in_again": "重新登录"},
 }
 
