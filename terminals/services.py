@@ -491,6 +491,23 @@ def clean_configuration(
     return values
 
 
+def _record_configuration(
+    app: MerchantApplication, terminal: Terminal, by: User, values: dict
+) -> TerminalConfiguration:
+    """The new current configuration; the earlier one is kept as history, not current. A TID
+    taken meanwhile by another merchant's terminal (the database's unique rule) is refused."""
+    TerminalConfiguration.objects.filter(application=app, is_current=True).update(is_current=False)
+    try:
+        with transaction.atomic():
+            return TerminalConfiguration.objects.create(
+                application=app, terminal=terminal, configured_by=by, is_current=True, **values
+            )
+    except IntegrityError as exc:
+        raise ValidationError(
+            {"tid": _("Terminal ID (TID): %s was just taken by another merchant's terminal.") % values["tid"]}
+        ) from exc
+
+
 def terminal_configure(
     *,
     application: MerchantApplication,
@@ -513,16 +530,7 @@ def terminal_configure(
         values = clean_configuration(
             app=app, tid=tid, mid=mid, host=host, port=port, comm_mode=comm_mode, key_check_value=key_check_value
         )
-        TerminalConfiguration.objects.filter(application=app, is_current=True).update(is_current=False)
-        try:
-            with transaction.atomic():
-                return TerminalConfiguration.objects.create(
-                    application=app, terminal=terminal, configured_by=by, is_current=True, **values
-                )
-        except IntegrityError as exc:
-            raise ValidationError(
-                {"tid": _("Terminal ID (TID): %s was just taken by another merchant's terminal.") % values["tid"]}
-            ) from exc
+        return _record_configuration(app, terminal, by, values)
 
 
 def _require_live(app: MerchantApplication, what: str) -> None:
@@ -569,16 +577,7 @@ def terminal_reconfigure(
                 raise ValidationError({"tid": _("Terminal ID (TID): %s belongs to another terminal.") % values["tid"]})
             terminal.tid = values["tid"]  # type: ignore[assignment]
             Terminal.objects.filter(pk=terminal.pk).update(tid=terminal.tid)
-        TerminalConfiguration.objects.filter(application=app, is_current=True).update(is_current=False)
-        try:
-            with transaction.atomic():
-                config = TerminalConfiguration.objects.create(
-                    application=app, terminal=terminal, configured_by=by, is_current=True, **values
-                )
-        except IntegrityError as exc:
-            raise ValidationError(
-                {"tid": _("Terminal ID (TID): %s was just taken by another merchant's terminal.") % values["tid"]}
-            ) from exc
+        config = _record_configuration(app, terminal, by, values)
         if values["key_check_value"] != terminal.key_check_value:
             terminal.key_check_value = values["key_check_value"]  # type: ignore[assignment]
             Terminal.objects.filter(pk=terminal.pk).update(key_check_value=terminal.key_check_value)
