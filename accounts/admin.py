@@ -1,8 +1,12 @@
+from allauth.mfa.models import Authenticator
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.forms import UserChangeForm
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+from core.time import local_when
 
 from .validators import normalize_cn_mobile
 
@@ -27,16 +31,40 @@ class UserAdmin(BaseUserAdmin):
     search_fields = ("email", "username", "first_name", "last_name")
 
 
+class AuthenticatorTypeFilter(admin.SimpleListFilter):
+    title = _("kind")
+    parameter_name = "type"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
+        return list(Authenticator.Type.choices)
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        return queryset.filter(type=self.value()) if self.value() in Authenticator.Type.values else queryset
+
+
 class AuthenticatorAdmin(admin.ModelAdmin):
     """Staff's second factors: looked at, and deleted when a phone is lost (the person then sets
     up a new one at the next sign-in). Never edited: allauth's own admin offered the secret and
     the type as editable fields, and turning a TOTP into a security key answered 500."""
 
-    list_display = ("user", "type", "created_at", "last_used_at")
-    list_filter = ("type",)
+    # allauth's fields have no translatable names: the columns and the filter are named here.
+    list_display = ("user", "kind", "created", "last_used")
+    list_filter = (AuthenticatorTypeFilter,)
     list_select_related = ("user",)
-    fields = ("user", "type", "created_at", "last_used_at")  # never `data`: it holds the secret
+    fields = ("user", "kind", "created", "last_used")  # never `data`: it holds the secret
     readonly_fields = fields
+
+    @admin.display(description=_("kind"), ordering="type")
+    def kind(self, obj: Authenticator) -> str:
+        return obj.get_type_display()
+
+    @admin.display(description=_("set up at"), ordering="created_at")
+    def created(self, obj: Authenticator) -> str:
+        return local_when(obj.created_at)
+
+    @admin.display(description=_("last used at"), ordering="last_used_at")
+    def last_used(self, obj: Authenticator) -> str:
+        return local_when(obj.last_used_at)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False  # set up by the person, with their app, on the account's page

@@ -22,3 +22,15 @@ class AccountsConfig(AppConfig):
         # Every way in (allauth, a code, force_login in tests) goes through django.contrib.auth.login:
         # the session's clocks start there, in the write the login makes anyway.
         user_logged_in.connect(stamp_session, dispatch_uid="accounts.stamp_session")
+        name_the_authenticator()
+
+
+def name_the_authenticator() -> None:
+    """allauth's Authenticator has no verbose name, so the admin read "Authenticators" on a Chinese
+    page. Named here, on the model's options only: migrations read the options the model was
+    declared with (`_meta.original_attrs`), so no migration of allauth's app follows."""
+    from allauth.mfa.models import Authenticator
+    from django.utils.translation import gettext_lazy as _
+
+    Authenticator._meta.verbose_name = _("authenticator")
+    Authenticator._meta.verbose_name_plural = _("authenticators")

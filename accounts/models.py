@@ -48,5 +48,12 @@ class User(SealedNumbersMixin, AbstractUser):
     def get_full_name(self) -> str:
         return full_name(self.first_name, self.last_name)
 
+    def get_short_name(self) -> str:
+        """How a page greets the person (the admin's "Welcome,"): a Chinese given name alone reads
+        oddly to a stranger (欢迎，小明), so a Chinese name is greeted whole; a Latin one by the given name."""
+        if any("\u4e00" <= ch <= "\u9fff" for ch in self.first_name + self.last_name):
+            return self.get_full_name()
+        return self.first_name
+
     def __str__(self) -> str:
         return self.get_full_name() or self.email or self.username

@@ -20,6 +20,7 @@ from accounts.validators import validate_cn_mobile
 from core.choices import Province, TerminalModel
 from core.errors import ConditionsNotMet
 from core.fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
+from core.time import stamp
 
 from .choices import LICENSED_BUSINESS_TYPES, BusinessType, Category, DocumentKind, RejectionReason, ReviewCheck, Status
 from .validators import (
@@ -678,7 +679,7 @@ class AuditEvent(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.action} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.action} @ {stamp(self.at)}"
 
 
 class SubmittedVersion(models.Model):
@@ -699,7 +700,7 @@ class SubmittedVersion(models.Model):
         ordering = ["submitted_at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.application_id} @ {self.submitted_at:%Y-%m-%d %H:%M}"
+        return f"{self.application_id} @ {stamp(self.submitted_at)}"
 
 
 class FigureRollup(models.Model):
@@ -738,4 +739,4 @@ class FigureSnapshot(models.Model):
     computed_at = models.DateTimeField()
 
     def __str__(self) -> str:
-        return f"{self.key} @ {self.computed_at:%Y-%m-%d %H:%M}"
+        return f"{self.key} @ {stamp(self.computed_at)}"

@@ -21,3 +21,9 @@ def local_when(moment: datetime | None, *, missing: str = "—") -> str:
 def local_time(moment: datetime) -> str:
     """The time of day of a moment."""
     return date_format(timezone.localtime(moment, timezone.get_default_timezone()), "TIME_FORMAT")
+
+
+def stamp(moment: datetime) -> str:
+    """A moment as a model's name gives it (the admin's lists, selects and messages): in the
+    portal's time zone, the same in every language."""
+    return f"{timezone.localtime(moment, timezone.get_default_timezone()):%Y-%m-%d %H:%M}"

@@ -39,7 +39,7 @@ PEOPLE = [
     ("reviewer@demo.pos-portal.cn", "Reviewer", "张", "审核", True, False),
     ("installer@demo.pos-portal.cn", "Installer", "刘", "安装", False, False),
     ("support@demo.pos-portal.cn", "Support", "陈", "客服", True, False),
-    ("admin@demo.pos-portal.cn", "Administrator", "管理", "员", True, True),
+    ("admin@demo.pos-portal.cn", "Administrator", "赵", "敏", True, True),
 ]
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import MerchantApplication
 from core.choices import Province
+from core.time import stamp
 from terminals.models import Terminal
 
 
@@ -145,8 +146,7 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         # In Beijing time, as every page shows the visit (the admin's messages and selects use this).
-        when = timezone.localtime(self.starts_at, timezone.get_default_timezone())
-        return f"{self.get_purpose_display()} {self.application} @ {when:%Y-%m-%d %H:%M}"
+        return f"{self.get_purpose_display()} {self.application} @ {stamp(self.starts_at)}"
 
 
 TRAINING_TOPICS = (

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from applications.models import MerchantApplication
 from core.texts import readable
+from core.time import stamp
 from installations.models import Visit
 from terminals.models import Terminal
 
@@ -48,7 +49,7 @@ class Incident(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.opened_at:%Y-%m-%d %H:%M} {', '.join(self.codes)}"
+        return f"{stamp(self.opened_at)} {', '.join(self.codes)}"
 
 
 class WarningKind(models.TextChoices):

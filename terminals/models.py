@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from applications.models import MerchantApplication
 from applications.validators import validate_merchant_id
 from core.choices import TerminalModel
+from core.time import stamp
 
 
 class TerminalStatus(models.TextChoices):
@@ -152,7 +153,7 @@ class SignIn(models.Model):
         get_latest_by = ["at", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.response_code} @ {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.response_code} @ {stamp(self.at)}"
 
 
 class TerminalEvent(models.Model):

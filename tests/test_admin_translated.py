@@ -10,7 +10,8 @@ from applications.choices import Status
 
 pytestmark = pytest.mark.django_db
 
-PORTAL_APPS = {"accounts", "notifications", "applications", "terminals", "installations", "support"}
+# The portal's own apps, and allauth's second factors, which the portal's staff administer.
+PORTAL_APPS = {"accounts", "notifications", "applications", "terminals", "installations", "support", "verification", "mfa"}
 # Codes that read the same in both languages.
 CODES = re.compile(r"\b(TID|MID|KCV|SHA-256|ID|SN|SLA|URL|CSV|MCC|API)\b")
 
@@ -66,3 +67,12 @@ def test_the_admin_names_the_portal_and_the_time_zone_its_times_are_in(client, a
 
     for word in words:
         assert word in page
+
+
+def test_the_admin_index_names_allauth_s_authenticators_in_chinese(client, admin_user):
+    client.force_login(admin_user)
+
+    page = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+
+    assert "身份验证器" in page
+    assert "Authenticator" not in page

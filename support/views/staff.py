@@ -12,6 +12,7 @@ from applications.choices import TimeWindow
 from core.actions import Action
 from core.paging import IdsFirstPaginator
 from core.views import act
+from installations.models import VisitStatus
 from installations.selectors import free_slots, windows_outside_hours
 from installations.views_installer import visit_photo_response
 from terminals.selectors import commands_about
@@ -46,6 +47,7 @@ def _render_case(request: HttpRequest, case, visit_form=None, resolve_form=None,
     form = visit_form or VisitForm()
     form.fields["starts_at"].widget.choices = slot_choices(free_slots(case.application, earliest=timezone.now()))
     visit_form = form
+    visits = case_visits(case)
     return render(
         request,
         "support/case_manage.html",
@@ -56,7 +58,9 @@ def _render_case(request: HttpRequest, case, visit_form=None, resolve_form=None,
             "symptom_item": SYMPTOMS.get(case.symptom),
             "events": case.events.select_related("by").all(),
             "commands": commands_about(about_kind=CASE_SUBJECT, about_id=case.pk),
-            "visits": case_visits(case),
+            "visits": visits,
+            # Booking again moves it (support.services.case_book_visit): the form says so.
+            "booked_visit": next((v for v in visits if v.status == VisitStatus.BOOKED), None),
             "visit_form": visit_form or VisitForm(),
             "windows_outside": [
                 TimeWindow(w).label for w in windows_outside_hours(case.application) if w in TimeWindow.values

@@ -157,6 +157,38 @@ def test_support_is_offered_free_slots_and_books_one(client, support, installer,
     assert a_case.status == CaseStatus.VISIT_BOOKED
 
 
+def test_with_a_visit_booked_the_case_page_offers_to_move_it_not_to_book_another(client, support, installer, a_case):
+    client.force_login(support)
+    page = client.get(f"/support/queue/{a_case.reference}/").content.decode()
+    assert "Book a service visit" in page and "Move the service visit" not in page
+    when = _offered(a_case.application)
+    client.post(
+        f"/support/queue/{a_case.reference}/visit/",
+        {"installer": installer.pk, "starts_at": timezone.localtime(when).isoformat()},
+    )
+
+    page = client.get(f"/support/queue/{a_case.reference}/").content.decode()
+
+    assert "Book a service visit" not in page
+    assert "Move the service visit" in page and "Move the visit</button>" in page
+    assert f"Booked for {timezone.localtime(when):%Y-%m-%d %H:%M} with {installer}" in page
+    # Moving it keeps one booked visit: the earlier one is freed.
+    later = _offered(a_case.application, 1)
+    client.post(
+        f"/support/queue/{a_case.reference}/visit/",
+        {"installer": installer.pk, "starts_at": timezone.localtime(later).isoformat()},
+    )
+    assert list(Visit.objects.filter(purpose="service", status="booked").values_list("starts_at", flat=True)) == [later]
+
+
+def test_the_case_checks_say_when_they_were_made(client, support, a_case):
+    client.force_login(support)
+
+    page = client.get(f"/support/queue/{a_case.reference}/").content.decode()
+
+    assert f"As found when the case was opened, {timezone.localtime(a_case.created_at):%Y-%m-%d %H:%M}." in page
+
+
 def test_a_visit_form_with_bad_input_rerenders_with_the_values(client, support, a_case):
     client.force_login(support)
 
