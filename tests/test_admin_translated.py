@@ -11,7 +11,16 @@ from applications.choices import Status
 pytestmark = pytest.mark.django_db
 
 # The portal's own apps, and allauth's second factors, which the portal's staff administer.
-PORTAL_APPS = {"accounts", "notifications", "applications", "terminals", "installations", "support", "verification", "mfa"}
+PORTAL_APPS = {
+    "accounts",
+    "notifications",
+    "applications",
+    "terminals",
+    "installations",
+    "support",
+    "verification",
+    "mfa",
+}
 # Codes that read the same in both languages.
 CODES = re.compile(r"\b(TID|MID|KCV|SHA-256|ID|SN|SLA|URL|CSV|MCC|API)\b")
 
