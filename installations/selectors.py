@@ -249,7 +249,7 @@ VISIT_ROW = "installations/_visit_row.html"
 
 def my_visits(installer: User, *, done_limit: int = 20) -> MyVisits:
     """An installer's own visits, every purpose: today's (booked or done today), the next ones,
-    the last done. Two queries."""
+    the last done before today. Two queries."""
     tz = timezone.get_default_timezone()
     start_today = local_day_start(timezone.localdate(timezone.now(), tz))
     start_tomorrow = local_day_start(timezone.localdate(timezone.now(), tz) + timedelta(days=1))
@@ -263,7 +263,12 @@ def my_visits(installer: User, *, done_limit: int = 20) -> MyVisits:
     # A visit checked in is under way: it stays in "today" until it is done, whatever its slot.
     today = [v for v in current if v.starts_at < start_tomorrow or v.checked_in_at]
     upcoming = [v for v in current if v not in today]
-    done = list(mine.filter(status=VisitStatus.DONE, ends_at__gte=done_cutoff()).order_by("-starts_at")[:done_limit])
+    # Done today is in "today" (marked done); "done" holds the days before, not the same rows again.
+    done = list(
+        mine.filter(status=VisitStatus.DONE, ends_at__gte=done_cutoff(), starts_at__lt=start_today).order_by(
+            "-starts_at"
+        )[:done_limit]
+    )
     return MyVisits(
         today=[(VISIT_ROW, v) for v in today],
         upcoming=[(VISIT_ROW, v) for v in upcoming],

@@ -31,7 +31,16 @@ def test_my_visits_shows_today_upcoming_and_done(clock, application_in, beijing_
     assert on_site.reference in today and done.reference in today and tuesday.reference not in today
     assert tuesday.reference in upcoming_part and wednesday.reference in upcoming_part
     assert on_site.reference not in upcoming_part
-    assert done.reference in done_part and tuesday.reference not in done_part
+    # Done today: in "today", marked done, and not listed a second time under "done".
+    assert done.reference not in done_part and tuesday.reference not in done_part
+    assert today.count("visit-done") == 1
+
+    clock.shift(timedelta(days=1))
+    login(client, beijing_installer)
+    page = client.get(reverse("installations:my_visits")).content.decode()
+    today, rest = page.split('id="upcoming"')
+    done_part = rest.split('id="done"')[1]
+    assert done.reference not in today and done.reference in done_part
 
 
 @pytest.mark.parametrize("n", [1, 8])
