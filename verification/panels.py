@@ -8,18 +8,22 @@ from applications.models import MerchantApplication
 
 from .choices import Route
 from .selectors import evidence_of, worded_reasons
-from .services import latest_assessment
+from .jobs import STALLED_AFTER
+from .services import checks_running, latest_assessment, latest_for_page
 
 
 def review_panel(request: HttpRequest, app: MerchantApplication) -> str:
     """First on the review page: where the checks sent it, the reasons heaviest first, the answers."""
-    assessment = latest_assessment(app)
+    assessment = latest_for_page(app)
     if assessment is None:
         return ""
     context = {
         "app": app,
         "assessment": assessment,
-        "running": assessment.route == Route.RUNNING,
+        "running": checks_running(assessment),
+        # Running past the time the periodic job gives a lost task: a person decides, told why.
+        "stalled": assessment.route == Route.RUNNING and not checks_running(assessment),
+        "stalled_minutes": int(STALLED_AFTER.total_seconds() // 60),
         "reasons": worded_reasons(assessment),
         "evidence": evidence_of(assessment),
         "can_look": (assessment.sampled and not assessment.second_look and has_role(request.user, Role.REVIEWER)),
