@@ -7,8 +7,8 @@ from accounts.roles import Role, has_role
 from applications.models import MerchantApplication
 
 from .choices import Route
-from .selectors import evidence_of, worded_reasons
 from .jobs import STALLED_AFTER
+from .selectors import evidence_of, worded_reasons
 from .services import checks_running, latest_assessment, latest_for_page
 
 

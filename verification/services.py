@@ -275,21 +275,28 @@ def band_of(score: int, policy: RiskPolicy) -> str:
     return Band.MEDIUM
 
 
-def changes_asked_by(app: MerchantApplication) -> User | None | bool:
-    """Who last asked for changes to this application (a StateLog's person), or False if nobody
-    ever did. Once sent back, every later submission is a correction: the only way from
-    "changes requested" to "submitted" is the applicant's resubmit."""
+@dataclass(frozen=True)
+class SentBack:
+    """The application's last request for changes: who asked (None: an account since deleted)."""
+
+    by: User | None
+
+
+def sent_back(app: MerchantApplication) -> SentBack | None:
+    """The last request for changes, or None if it was never sent back. Once sent back, every
+    later submission is a correction: the only way from "changes requested" to "submitted" is
+    the applicant's resubmit."""
     log = history_for(app).filter(transition="request_changes").order_by("-timestamp", "-pk").first()
-    return False if log is None else log.by
+    return None if log is None else SentBack(log.by)
 
 
 def resubmission_route(*, asked_by: User | None, needs_senior: bool) -> tuple[str, User | None]:
     """Where a correction goes: always to a person, never decided automatically. Back to the
     reviewer who asked for it while they still review (and may claim it); else the queue (a senior
     reviewer's, when its score needs one)."""
-    if asked_by is not None and asked_by.is_active and has_role(asked_by, Role.REVIEWER):
-        if not needs_senior or is_senior(asked_by):
-            return Route.RETURNED, asked_by
+    still_reviews = asked_by is not None and asked_by.is_active and has_role(asked_by, Role.REVIEWER)
+    if still_reviews and (not needs_senior or is_senior(asked_by)):
+        return Route.RETURNED, asked_by
     return (Route.SENIOR if needs_senior else Route.QUEUE), None
 
 
@@ -339,10 +346,10 @@ def assess(*, assessment_id: int, attempt: int = 1, final: bool = True) -> Asses
             assessment.route = Route.STALE
         elif app.status != Status.SUBMITTED:
             assessment.route = Route.TAKEN  # a reviewer or the applicant acted first
-        elif (asked_by := changes_asked_by(app)) is not False:
+        elif (back := sent_back(app)) is not None:
             # A correction after a request for changes: no automatic decision, a person looks.
             needs_senior = complete and score >= policy.senior_min
-            assessment.route, assessment.returned_to = resubmission_route(asked_by=asked_by, needs_senior=needs_senior)
+            assessment.route, assessment.returned_to = resubmission_route(asked_by=back.by, needs_senior=needs_senior)
             assessment.reasons = [{"code": "resubmitted_after_changes", "params": {}, "weight": 0}, *reasons]
         else:
             assessment.route = decide(score=score, complete=complete, policy=policy)

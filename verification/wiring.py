@@ -8,9 +8,8 @@ from applications import hooks
 
 def wire() -> None:
     from . import panels, services
-    from .selectors import returned_queue, senior_queue, without_returned, without_senior
-
     from .choices import SYSTEM_USERNAME
+    from .selectors import returned_queue, senior_queue, without_returned, without_senior
 
     name_system_account(SYSTEM_USERNAME, _("automatic verification"))
     hooks.on_submitted(services.submitted)

@@ -83,9 +83,7 @@ def test_the_view_refuses_it_in_the_readers_language_and_changes_nothing(
     ("language", "tag", "words"),
     [("en", "Checks running", "approve once they are done"), ("zh-hans", "正在核验", "请在核验完成后再批准")],
 )
-def test_the_page_explains_beside_a_disabled_approve_button(
-    client, held_while_running, reviewer, language, tag, words
-):
+def test_the_page_explains_beside_a_disabled_approve_button(client, held_while_running, reviewer, language, tag, words):
     app, _ = held_while_running
     client.force_login(reviewer)
     page = client.get(reverse("applications:review", args=[app.reference]), HTTP_ACCEPT_LANGUAGE=language)
@@ -125,9 +123,7 @@ def test_checks_that_gave_up_leave_the_decision_to_the_person_with_the_failure_s
     assert app_services.application_approve(application=app, by=reviewer, message="ok").status == Status.APPROVED
 
 
-def test_checks_whose_worker_is_gone_longer_than_the_job_waits_no_longer_block(
-    held_while_running, reviewer, client
-):
+def test_checks_whose_worker_is_gone_longer_than_the_job_waits_no_longer_block(held_while_running, reviewer, client):
     app, assessment = held_while_running
     Assessment.objects.filter(pk=assessment.pk).update(started_at=timezone.now() - STALLED_AFTER - timedelta(minutes=1))
     client.force_login(reviewer)

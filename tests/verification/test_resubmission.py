@@ -63,9 +63,7 @@ def test_a_clean_correction_goes_back_to_the_reviewer_who_asked_not_to_the_robot
     assert app in review_queue(user=other_reviewer, filters=QueueFilters(tab="all"))
 
 
-def test_another_reviewer_may_still_claim_it_when_the_one_who_asked_is_away(
-    sent_back, run, applicant, other_reviewer
-):
+def test_another_reviewer_may_still_claim_it_when_the_one_who_asked_is_away(sent_back, run, applicant, other_reviewer):
     app, _ = run(correct(sent_back(), applicant, card_number=card_number(124)))
     app = app_services.application_claim(application=app, by=other_reviewer)
     assert app.status == Status.IN_REVIEW and app.reviewer == other_reviewer
