@@ -11,22 +11,10 @@ from applications.choices import Status
 from applications.selectors import QueueFilters, review_queue
 from tests.conftest import history_of
 from verification.choices import SENIOR_GROUP, SYSTEM_USERNAME, Route
-from verification.models import Assessment
 
 from .conftest import card_number, id_number
 
 pytestmark = pytest.mark.verification
-
-
-@pytest.fixture
-def run(django_capture_on_commit_callbacks, submit):
-    def go(app):
-        with django_capture_on_commit_callbacks(execute=True):
-            app = submit(app)
-        app.refresh_from_db()
-        return app, Assessment.objects.filter(application=app).order_by("-id").first()
-
-    return go
 
 
 @pytest.fixture

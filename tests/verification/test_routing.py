@@ -15,19 +15,6 @@ from verification.models import Assessment, Evidence
 pytestmark = pytest.mark.verification
 
 
-@pytest.fixture
-def run(django_capture_on_commit_callbacks, submit):
-    """Submit and let the after-commit job run (in-process, as the embedded default does)."""
-
-    def go(app, **origin):
-        with django_capture_on_commit_callbacks(execute=True):
-            app = submit(app, **origin)
-        app.refresh_from_db()
-        return app, Assessment.objects.filter(application=app).order_by("-id").first()
-
-    return go
-
-
 def test_a_clean_application_is_approved_by_the_robot_through_the_workflow(filled, run):
     app, assessment = run(filled())
     assert app.status == Status.APPROVED and app.merchant_id
