@@ -35,7 +35,6 @@ def status_panel(request: HttpRequest, app: MerchantApplication) -> str:
     """The applicant's "checks running" while the job runs; nothing once it is done."""
     if app.status != "submitted":
         return ""  # checks run only on a submitted application: no query for the others
-    assessment = latest_assessment(app)
-    if assessment is None or assessment.route != Route.RUNNING:
-        return ""
+    if not checks_running(latest_assessment(app)):
+        return ""  # done, or given up waiting for a lost worker: a person decides now
     return render_to_string("verification/_status_panel.html", {"app": app}, request=request)
