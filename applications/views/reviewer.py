@@ -400,7 +400,7 @@ def _review_context(
         "can_claim": app.status == Status.SUBMITTED,
         # What a context above refuses (a senior reviewer's case, checks still running): drawn instead of the button.
         "claim_refused": hooks.refusal(hooks.CLAIM, app, request.user) if app.status == Status.SUBMITTED else None,
-        "approve_waits": hooks.refusal(hooks.APPROVE, app, request.user) if holds else None,
+        "approve_waits": hooks.refusal(hooks.APPROVE, app, request.user) if app.status == Status.IN_REVIEW else None,
         "error": error,
         "checklist_done": app.checklist_missing() == [],
         "to_fix": [fixable.get(name, name) for name in app.changes_requested_fields or []],

@@ -137,3 +137,16 @@ def test_the_robot_approves_its_own_decision(filled, submit, django_capture_on_c
         app = submit(filled())
     app.refresh_from_db()
     assert app.status == Status.APPROVED  # its assessment is decided before it approves
+
+
+def test_an_administrator_who_does_not_hold_it_is_told_the_same(client, held_while_running, admin_user, snapshot):
+    app, assessment = held_while_running
+    before = Unchanged(snapshot, app, assessment)
+    client.force_login(admin_user)
+    page = client.get(reverse("applications:review", args=[app.reference])).content.decode()
+    assert 'disabled aria-describedby="approve-waits"' in page.split('id="approve"')[1].split("</form>")[0]
+    response = client.post(
+        reverse("applications:review_approve", args=[app.reference]), {"seen": Status.IN_REVIEW, "message": "ok"}
+    )
+    assert response.status_code == 400 and "still running" in response.content.decode()
+    before.check()
