@@ -70,3 +70,23 @@ def test_the_admin_reads_them_in_its_readers_language(client, admin_user, robot_
     ).content.decode()
     assert page.count(message) >= 3  # the message to the applicant, the last status change, the history
     assert robot in page and "&quot;text&quot;" not in page
+
+
+@pytest.mark.parametrize("typed", ["Looks fine.", '{"text": not json', '{"text": 1}', '{"other": "x"}', "请补充门头照"])
+def test_words_a_person_typed_read_as_typed(typed):
+    from core.texts import wording
+
+    assert wording(typed) == typed
+
+
+def test_a_kept_text_reads_in_each_language():
+    from django.utils import translation
+    from django.utils.translation import gettext_lazy
+
+    from core.texts import kept, text, wording
+
+    stored = kept(text("Approved automatically: every check matched (%(checks)s).", checks=[gettext_lazy("identity")]))
+    with translation.override("zh-hans"):
+        assert wording(stored) == "已自动批准：各项核验全部一致（身份）。"
+    with translation.override("en"):
+        assert wording(stored) == "Approved automatically: every check matched (identity)."
