@@ -29,6 +29,11 @@ def robot_approved(filled, submit, applicant, django_capture_on_commit_callbacks
     return app
 
 
+def read(client, user, url: str, language: str) -> str:
+    client.force_login(user)
+    return client.get(url, HTTP_ACCEPT_LANGUAGE=language).content.decode()
+
+
 def test_the_message_is_kept_as_a_code_not_as_words(robot_approved):
     stored = history_of(robot_approved)[-1].description
     assert "Approved automatically" in stored and "已自动批准" not in stored
@@ -39,10 +44,7 @@ def test_the_message_is_kept_as_a_code_not_as_words(robot_approved):
 def test_the_applicant_reads_the_approval_in_their_language(
     client, applicant, robot_approved, language, message, robot
 ):
-    client.force_login(applicant)
-    page = client.get(
-        reverse("applications:status", args=[robot_approved.reference]), HTTP_ACCEPT_LANGUAGE=language
-    ).content.decode()
+    page = read(client, applicant, reverse("applications:status", args=[robot_approved.reference]), language)
     assert message in page
     assert '"text"' not in page and "&quot;text&quot;" not in page
 
@@ -51,10 +53,7 @@ def test_the_applicant_reads_the_approval_in_their_language(
 def test_staff_read_the_robot_and_its_message_in_their_language(
     client, reviewer, robot_approved, language, message, robot
 ):
-    client.force_login(reviewer)
-    page = client.get(
-        reverse("applications:review", args=[robot_approved.reference]), HTTP_ACCEPT_LANGUAGE=language
-    ).content.decode()
+    page = read(client, reviewer, reverse("applications:review", args=[robot_approved.reference]), language)
     history = page.split("</table>")[-2]  # the history is the page's last table
     assert f"<td>{robot}</td>" in history and message in history
     assert page.count(message) == 2  # in the history and under "Last decision"
@@ -63,11 +62,8 @@ def test_staff_read_the_robot_and_its_message_in_their_language(
 
 @pytest.mark.parametrize(("language", "message", "robot"), READINGS)
 def test_the_admin_reads_them_in_its_readers_language(client, admin_user, robot_approved, language, message, robot):
-    client.force_login(admin_user)
-    page = client.get(
-        reverse("admin:applications_merchantapplication_change", args=[robot_approved.pk]),
-        HTTP_ACCEPT_LANGUAGE=language,
-    ).content.decode()
+    url = reverse("admin:applications_merchantapplication_change", args=[robot_approved.pk])
+    page = read(client, admin_user, url, language)
     assert page.count(message) >= 3  # the message to the applicant, the last status change, the history
     assert robot in page and "&quot;text&quot;" not in page
 
