@@ -1,5 +1,6 @@
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from core.fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
@@ -13,6 +14,16 @@ def full_name(first_name: str, last_name: str) -> str:
     if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
         return f"{last}{first}".strip()
     return f"{first} {last}".strip()
+
+
+# The portal's own accounts (a context's system user, e.g. verification's robot), named in the
+# reader's language: a name kept in the row would read in whichever language created it.
+_SYSTEM_NAMES: dict[str, Promise] = {}
+
+
+def name_system_account(username: str, name: Promise) -> None:
+    """Show the account `username` as `name` (a lazy translation), worded when read."""
+    _SYSTEM_NAMES[username] = name
 
 
 class SealedUserManager(UserManager.from_queryset(SealedQuerySet)):  # type: ignore[misc]
@@ -46,6 +57,8 @@ class User(SealedNumbersMixin, AbstractUser):
         indexes = [models.Index(fields=["mobile_index"], name="user_mobile_index")]
 
     def get_full_name(self) -> str:
+        if (name := _SYSTEM_NAMES.get(self.username)) is not None:
+            return str(name)
         return full_name(self.first_name, self.last_name)
 
     def get_short_name(self) -> str:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from accounts.roles import Role, anyone_of, has_role, is_staff_member
 from core.actions import Action, ActionSet, register
-from core.errors import ConditionsNotMet
+from core.errors import ConditionsNotMet, RoleRefused
 
-from . import services
+from . import hooks, services
 from .choices import APPLICANT_EDITABLE_STATES, Status
 from .forms_reviewer import (
     ChecklistForm,
@@ -37,11 +37,21 @@ def transition(name: str):  # type: ignore[no-untyped-def]
     return guard
 
 
+def _claim_guard(app: MerchantApplication, user: User) -> None:
+    check(app, "claim", by=user)
+    # A case routed to someone else (verification: a senior reviewer's): no Claim button for this person.
+    if why := hooks.refusal(hooks.CLAIM, app, user):
+        raise RoleRefused(str(why))
+
+
 def _approve_guard(app: MerchantApplication, user: User) -> None:
     # Said before the transition's own list: the reviewer holding it has one thing left to do.
     if app.status == Status.IN_REVIEW and app.reviewer_id == user.pk and (missing := app.checklist_missing()):
         raise ConditionsNotMet(_("Tick the checklist before you approve: %s") % "; ".join(missing))
     check(app, "approve", by=user)
+    # Still something to wait for (verification: the automatic checks running): the button stays, explained.
+    if why := hooks.refusal(hooks.APPROVE, app, user):
+        raise ConditionsNotMet(str(why))
 
 
 def load(user: User, reference: str) -> MerchantApplication:
@@ -94,7 +104,7 @@ ACTIONS = ActionSet(
         ),
         Action(
             "claim", _("Claim for review"), lambda app, by, d: services.application_claim(application=app, by=by),
-            who=reviewers, states=(Status.SUBMITTED,), guard=transition("claim"),
+            who=reviewers, states=(Status.SUBMITTED,), guard=_claim_guard,
             done=_("You now hold application %(ref)s."),
         ),
         Action(

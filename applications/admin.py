@@ -18,6 +18,7 @@ from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_fsm_log.admin import StateLogInline
+from django_fsm_log.models import StateLog
 
 from accounts.admin_mixins import KeepsHistoryAdmin
 from accounts.models import User
@@ -25,6 +26,7 @@ from accounts.roles import Role, has_role
 from accounts.validators import normalize_cn_mobile
 from core.admin import ActionsAdminMixin
 from core.masking import mask_card, mask_id_number, mask_mobile
+from core.texts import wording
 
 from . import services
 from .choices import APPLICANT_EDITABLE_STATES
@@ -39,8 +41,17 @@ class HistoryInline(StateLogInline):
     verbose_name_plural = _("history")
     extra = 0
 
+    fields = ("transition", "source_state", "state", "by", "message", "timestamp")
+
+    def get_readonly_fields(self, request: HttpRequest, obj: object = None) -> tuple[str, ...]:
+        return self.fields
+
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         return super().get_queryset(request).select_related("by")
+
+    @admin.display(description=_("message"))
+    def message(self, log: StateLog) -> str:
+        return wording(log.description)  # typed by a person, or kept as a code (an automatic decision)
 
 
 class DocumentInline(admin.TabularInline):
@@ -97,7 +108,7 @@ DATA_FIELDS = APPLICANT_FIELDS
 PERSONAL_NUMBERS = {"id_number": "masked_id_number", "card_number": "masked_card_number", "mobile": "masked_mobile"}
 REVIEW_FIELDS = (
     "reference", "status_display", "status_changed_at", "submitted_at", "reviewer", "claimed_at",
-    "merchant_id", "rejection_reason", "decision_message", "changes_requested_fields", "status_message",
+    "merchant_id", "rejection_reason", "decision_message_worded", "changes_requested_fields", "status_message_worded",
 )  # fmt: skip
 
 
@@ -218,6 +229,15 @@ class MerchantApplicationAdminBase(KeepsHistoryAdmin, ActionsAdminMixin, admin.M
     @admin.display(description=_("status"))
     def status_display(self, obj: MerchantApplication) -> str:
         return format_html("<strong>{}</strong>", obj.get_status_display())
+
+    # Words a person typed, or a text kept as a code (an automatic decision's), in the reader's language.
+    @admin.display(description=_("message to the applicant"))
+    def decision_message_worded(self, obj: MerchantApplication) -> str:
+        return wording(obj.decision_message)
+
+    @admin.display(description=_("reason of the last status change"))
+    def status_message_worded(self, obj: MerchantApplication) -> str:
+        return wording(obj.status_message)
 
     @admin.display(description=_("mobile"))
     def masked_mobile(self, obj: MerchantApplication) -> str:

@@ -5,7 +5,8 @@ registers at start-up (its `AppConfig.ready`), and applications calls whatever i
 
 - `on_submitted(handler)`: called after the commit of each submit and resubmit, with the
   application, who submitted it and where from (`Origin`: keyed digests, never an address).
-- `refuse_claim_unless(rule)`: a rule that may refuse a claim in words (a senior reviewer's case).
+- `refuse_unless(action, rule)`: a rule that may refuse an action in words: a claim (a senior
+  reviewer's case), an approval (the automatic checks still running).
 - `queue_tab(...)`: an extra tab of the reviewer queue, and what it takes out of "Unassigned".
 - `panel(place, render)`: a block of HTML drawn at one place of a page ("review", "status").
 """
@@ -50,18 +51,33 @@ def submitted(application: MerchantApplication, by: User, origin: Origin | None 
         transaction.on_commit(partial(handler, application, by, origin or Origin()), robust=True)
 
 
-ClaimRule = Callable[[MerchantApplication, User], str | None]
-_claim_rules: list[ClaimRule] = []
+@dataclass(frozen=True)
+class Refusal:
+    """Why a rule refuses: `tag`, a few words a page draws where the button would be ("Senior
+    review"); `why`, the sentence a refused attempt is told."""
+
+    tag: str
+    why: str
+
+    def __str__(self) -> str:
+        return self.why
 
 
-def refuse_claim_unless(rule: ClaimRule) -> None:
-    """`rule(application, user)` answers why this user may not claim it, or None."""
-    if rule not in _claim_rules:
-        _claim_rules.append(rule)
+Rule = Callable[[MerchantApplication, User], Refusal | None]
+# The actions a rule may refuse; the application's services ask before they fire them.
+CLAIM, APPROVE = "claim", "approve"
+_rules: dict[str, list[Rule]] = {}
 
 
-def claim_refusal(application: MerchantApplication, user: User) -> str | None:
-    for rule in _claim_rules:
+def refuse_unless(action: str, rule: Rule) -> None:
+    """`rule(application, user)` answers why this user may not take `action` on it now, or None."""
+    assert action in (CLAIM, APPROVE), f"no hook for {action}"
+    if rule not in _rules.setdefault(action, []):
+        _rules[action].append(rule)
+
+
+def refusal(action: str, application: MerchantApplication, user: User) -> Refusal | None:
+    for rule in _rules.get(action, []):
         if why := rule(application, user):
             return why
     return None

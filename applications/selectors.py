@@ -18,6 +18,7 @@ from django_fsm_log.models import StateLog
 from accounts.models import User
 from accounts.validators import normalize_cn_mobile
 from core.crypto import blind_index
+from core.texts import wording
 
 from . import hooks
 from .choices import Status
@@ -63,7 +64,8 @@ def applicant_timeline(application: MerchantApplication) -> list[TimelineEntry]:
     """
     entries = [TimelineEntry(Status.DRAFT, Status.DRAFT.label, application.created_at, "")]
     for row in history_for(application).select_related(None).only("state", "transition", "description", "timestamp"):
-        message = row.description if row.transition in _MESSAGES_FOR_APPLICANT else ""
+        # Words a person typed, or a kept text (the automatic decision's) worded for this reader.
+        message = wording(row.description) if row.transition in _MESSAGES_FOR_APPLICANT else ""
         try:
             label = Status(row.state).label
         except ValueError:

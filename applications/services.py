@@ -206,8 +206,8 @@ def application_withdraw(*, application: MerchantApplication, by: User, message:
 def application_claim(*, application: MerchantApplication, by: User) -> MerchantApplication:
     with transaction.atomic():
         app = locked(application, by=by)
-        if app.status == Status.SUBMITTED and (why := hooks.claim_refusal(app, by)):
-            raise RoleRefused(why)  # a case routed to someone else (verification: a senior reviewer)
+        if app.status == Status.SUBMITTED and (why := hooks.refusal(hooks.CLAIM, app, by)):
+            raise RoleRefused(str(why))  # a case routed to someone else (verification: a senior reviewer)
         fire(app, "claim", by=by)
         _tell_applicant(app, "application.claimed")
         return app
@@ -224,6 +224,8 @@ def application_approve(*, application: MerchantApplication, by: User, message: 
     with transaction.atomic():
         app = locked(application, by=by)
         check(app, "approve", by=by)  # refuse before reserving a merchant ID
+        if why := hooks.refusal(hooks.APPROVE, app, by):
+            raise ConditionsNotMet(str(why))  # the automatic checks still running (verification)
         fire(app, "approve", by=by, description=message, merchant_id=_next_merchant_id(app))
         _tell_applicant(app, "application.approved", merchant_id=app.merchant_id or "")
         return app

@@ -13,6 +13,7 @@ Parameters are kept as what they are, not as words:
 - a number, a code, a name someone typed → as it is.
 """
 
+import json
 from datetime import date, datetime
 
 from django.utils import translation
@@ -74,13 +75,34 @@ def text(msgid: str, **params: object) -> dict:
     return {TEXT: msgid, "params": {name: storable(value) for name, value in params.items()}}
 
 
+# How a text column that also holds words people typed (a transition's message) keeps a code.
+_KEPT_START = '{"text": '
+
+
+def kept(stored: dict) -> str:
+    """A text (see `text`) as a string column keeps it, beside the words people type there."""
+    return json.dumps(stored, ensure_ascii=False)
+
+
+def _unkept(value: str) -> dict | str:
+    if not value.startswith(_KEPT_START):
+        return value
+    try:
+        stored = json.loads(value)
+    except ValueError:
+        return value
+    return stored if isinstance(stored, dict) and isinstance(stored.get(TEXT), str) else value
+
+
 def wording(stored: dict | str | None) -> str:
     """A kept text in the active language. A plain string (a row kept before texts were codes,
-    or words a person typed) is shown as it is."""
+    or words a person typed) is shown as it is; one that holds a kept text (`kept`) is worded."""
     if not stored:
         return ""
     if isinstance(stored, str):
-        return stored
+        stored = _unkept(stored)
+        if isinstance(stored, str):
+            return stored
     translated = gettext(stored[TEXT])
     params = {name: readable(value) for name, value in (stored.get("params") or {}).items()}
     if not params:

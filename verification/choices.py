@@ -38,6 +38,7 @@ class Route(models.TextChoices):
     AUTO_REJECTED = "auto_rejected", _("rejected automatically")
     QUEUE = "queue", _("to the review queue")
     SENIOR = "senior", _("to a senior reviewer")
+    RETURNED = "returned", _("back to the reviewer who asked for the changes")
     STALE = "stale", _("application changed while checked: checked again")
     TAKEN = "taken", _("already taken by a reviewer")
 

@@ -119,6 +119,15 @@ class Assessment(models.Model):
     reasons = models.JSONField(_("reasons"), default=list, blank=True)
     complete = models.BooleanField(_("every check answered"), default=False)
     route = models.CharField(_("route"), max_length=20, choices=Route.choices, default=Route.RUNNING, db_index=True)
+    # Route.RETURNED: the reviewer who asked for the changes, to whom the correction goes back.
+    returned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("back to"),
+    )
     sampled = models.BooleanField(_("sampled for a second look"), default=False)
     started_at = models.DateTimeField(_("started"), default=timezone.now)
     decided_at = models.DateTimeField(_("decided"), null=True, blank=True)

@@ -33,6 +33,7 @@ DEFAULT_WEIGHTS: dict[str, int] = {
     "mobile_not_found": 20,
     "new_mobile": 15,
     "auto_decision_refused": 0,
+    "resubmitted_after_changes": 0,  # weighs nothing, but a person looks at every correction
     "check_not_done": 0,  # weighs nothing, but an incomplete check never lets anything through
     "duplicate_id_number": 40,
     "duplicate_card_number": 40,
@@ -59,6 +60,9 @@ REASONS: dict[str, Any] = {
     "new_mobile": _("The mobile number has been in service for only %(months)s months."),
     "auto_decision_refused": _("The automatic decision was refused by the workflow (%(why)s): a person decides."),
     "check_not_done": _("The %(check)s check could not be done (%(answer)s): a person decides."),
+    "resubmitted_after_changes": _(
+        "Corrected after a request for changes: a person looks at the corrections, never the automatic decision."
+    ),
     "duplicate_id_number": _("Another applicant's application (%(refs)s) has the same ID number."),
     "duplicate_card_number": _("Another applicant's application (%(refs)s) has the same bank card."),
     "duplicate_mobile": _("Another applicant's application (%(refs)s) has the same mobile."),

@@ -1,5 +1,6 @@
 """Reads of the verification context: the senior queue, an application's evidence, the dashboard panel."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from statistics import median
 from typing import Any
@@ -17,22 +18,39 @@ from .models import Assessment, Evidence
 from .rules import reason_text
 
 
-def _latest_route() -> Subquery:
+def _latest(field: str) -> Subquery:
     return Subquery(
-        Assessment.objects.filter(application=OuterRef("pk")).order_by("-started_at", "-id").values("route")[:1]
+        Assessment.objects.filter(application=OuterRef("pk")).order_by("-started_at", "-id").values(field)[:1]
     )
 
 
 def senior_queue(qs: QuerySet[MerchantApplication], user: User) -> QuerySet[MerchantApplication]:
     """Waiting applications whose latest assessment sent them to a senior reviewer."""
-    return qs.filter(status=Status.SUBMITTED).alias(route=_latest_route()).filter(route=Route.SENIOR)
+    return qs.filter(status=Status.SUBMITTED).alias(route=_latest("route")).filter(route=Route.SENIOR)
 
 
-def without_senior(qs: QuerySet[MerchantApplication]) -> QuerySet[MerchantApplication]:
-    """ "Unassigned" without them: they wait for a senior reviewer."""
-    senior = Assessment.objects.filter(route=Route.SENIOR, application=OuterRef("pk"))
-    newer = Assessment.objects.filter(application=OuterRef("application"), started_at__gt=OuterRef("started_at"))
-    return qs.exclude(pk__in=senior.exclude(Exists(newer)).values("application"))
+def returned_queue(qs: QuerySet[MerchantApplication], user: User) -> QuerySet[MerchantApplication]:
+    """Corrections back to this reviewer, who asked for them."""
+    return (
+        qs.filter(status=Status.SUBMITTED)
+        .alias(route=_latest("route"), returned_to=_latest("returned_to"))
+        .filter(route=Route.RETURNED, returned_to=user.pk)
+    )
+
+
+def _leave_out(route: str) -> Callable[[QuerySet[MerchantApplication]], QuerySet[MerchantApplication]]:
+    """ "Unassigned" without the applications whose latest assessment routed them to `route`."""
+
+    def narrow(qs: QuerySet[MerchantApplication]) -> QuerySet[MerchantApplication]:
+        routed = Assessment.objects.filter(route=route, application=OuterRef("pk"))
+        newer = Assessment.objects.filter(application=OuterRef("application"), started_at__gt=OuterRef("started_at"))
+        return qs.exclude(pk__in=routed.exclude(Exists(newer)).values("application"))
+
+    return narrow
+
+
+without_senior = _leave_out(Route.SENIOR)  # they wait for a senior reviewer
+without_returned = _leave_out(Route.RETURNED)  # they wait for the reviewer who asked for the changes
 
 
 def evidence_of(assessment: Assessment) -> list[Evidence]:

@@ -20,14 +20,17 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.models import User
 from accounts.roles import Role, has_role
 from applications import services as app_services
 from applications.choices import RejectionReason, ReviewCheck, Status
-from applications.hooks import Origin
+from applications.hooks import Origin, Refusal
 from applications.models import APPLICANT_FIELDS, MerchantApplication
+from applications.selectors import history_for
 from applications.workflow import locked
+from core import texts
 from core.errors import ConditionsNotMet, RoleRefused, WorkflowError
 
 from . import providers, rules
@@ -42,6 +45,7 @@ from .choices import (
     Route,
     Verdict,
 )
+from .jobs import STALLED_AFTER
 from .models import Assessment, Evidence, RiskPolicy
 
 _paused = False
@@ -69,7 +73,7 @@ def system_user() -> User:
             username=SYSTEM_USERNAME,
             email="verification@pos-portal.invalid",
             password=None,
-            first_name=_("automatic verification"),
+            first_name="automatic verification",  # shown in the reader's language (wiring: name_system_account)
         )
         user.groups.add(Group.objects.get_or_create(name=str(Role.REVIEWER))[0])
     return user
@@ -271,6 +275,31 @@ def band_of(score: int, policy: RiskPolicy) -> str:
     return Band.MEDIUM
 
 
+@dataclass(frozen=True)
+class SentBack:
+    """The application's last request for changes: who asked (None: an account since deleted)."""
+
+    by: User | None
+
+
+def sent_back(app: MerchantApplication) -> SentBack | None:
+    """The last request for changes, or None if it was never sent back. Once sent back, every
+    later submission is a correction: the only way from "changes requested" to "submitted" is
+    the applicant's resubmit."""
+    log = history_for(app).filter(transition="request_changes").order_by("-timestamp", "-pk").first()
+    return None if log is None else SentBack(log.by)
+
+
+def resubmission_route(*, asked_by: User | None, needs_senior: bool) -> tuple[str, User | None]:
+    """Where a correction goes: always to a person, never decided automatically. Back to the
+    reviewer who asked for it while they still review (and may claim it); else the queue (a senior
+    reviewer's, when its score needs one)."""
+    still_reviews = asked_by is not None and asked_by.is_active and has_role(asked_by, Role.REVIEWER)
+    if still_reviews and (not needs_senior or is_senior(asked_by)):
+        return Route.RETURNED, asked_by
+    return (Route.SENIOR if needs_senior else Route.QUEUE), None
+
+
 def decide(*, score: int, complete: bool, policy: RiskPolicy) -> str:
     """Where a fresh, current assessment goes. An incomplete one always goes to a person."""
     if not complete:
@@ -317,6 +346,11 @@ def assess(*, assessment_id: int, attempt: int = 1, final: bool = True) -> Asses
             assessment.route = Route.STALE
         elif app.status != Status.SUBMITTED:
             assessment.route = Route.TAKEN  # a reviewer or the applicant acted first
+        elif (back := sent_back(app)) is not None:
+            # A correction after a request for changes: no automatic decision, a person looks.
+            needs_senior = complete and score >= policy.senior_min
+            assessment.route, assessment.returned_to = resubmission_route(asked_by=back.by, needs_senior=needs_senior)
+            assessment.reasons = [{"code": "resubmitted_after_changes", "params": {}, "weight": 0}, *reasons]
         else:
             assessment.route = decide(score=score, complete=complete, policy=policy)
         assessment.decided_at = timezone.now()
@@ -362,9 +396,12 @@ def _approve(app: MerchantApplication, evidence: dict[str, Evidence]) -> None:
     app = app_services.application_save_checklist(
         application=app, by=robot, checks={str(k): v for k, v in ticks.items()}
     )
-    with translation.override(app.applicant.preferred_language or settings.LANGUAGE_CODE):
-        message = _("Approved automatically: the identity, bank card and business checks all matched.")
-    app_services.application_approve(application=app, by=robot, message=message)
+    # Kept as a code, worded when read: the applicant and the staff may read different languages.
+    message = texts.text(
+        gettext_noop("Approved automatically: every check matched (%(checks)s)."),
+        checks=[rules.CHECK_NAMES[kind] for kind in evidence],
+    )
+    app_services.application_approve(application=app, by=robot, message=texts.kept(message))
 
 
 REJECTION_OF = {
@@ -403,21 +440,62 @@ def _reject(app: MerchantApplication, reasons: list[dict[str, Any]]) -> None:
 # --- Reviewers ------------------------------------------------------------------------------
 
 
-def senior_claim_rule(app: MerchantApplication, user: User) -> str | None:
+def senior_claim_rule(app: MerchantApplication, user: User) -> Refusal | None:
     """The applications.hooks claim rule: a case routed to a senior reviewer is theirs to claim."""
-    latest = latest_assessment(app)
+    latest = latest_for_page(app)
     if latest is not None and latest.route == Route.SENIOR and not is_senior(user):
-        return _("Application %s was routed to a senior reviewer: only a senior reviewer can claim it.") % app.reference
+        return Refusal(
+            _("Senior review"),
+            _("Application %s was routed to a senior reviewer: only a senior reviewer can claim it.") % app.reference,
+        )
     return None
+
+
+def checks_running(assessment: Assessment | None) -> bool:
+    """Still waiting for the services' answers. Checks running longer than the periodic job's
+    STALLED_AFTER have lost their worker (a broker or worker down): no longer waited for."""
+    return (
+        assessment is not None
+        and assessment.route == Route.RUNNING
+        and assessment.started_at > timezone.now() - STALLED_AFTER
+    )
+
+
+def checks_running_rule(app: MerchantApplication, user: User) -> Refusal | None:
+    """The applications.hooks approval rule: nobody approves before the automatic checks are done
+    (answered, or given up after their retries: then the panel says which could not be done)."""
+    if not checks_running(latest_for_page(app)):
+        return None
+    return Refusal(
+        _("Checks running"),
+        _(
+            "The automatic checks of application %(ref)s are still running: approve once they are done "
+            "(usually within a minute; reload the page). If a service does not answer they give up by "
+            "themselves within %(minutes)s minutes and leave the decision to you."
+        )
+        % {"ref": app.reference, "minutes": int(STALLED_AFTER.total_seconds() // 60)},
+    )
 
 
 def latest_assessment(app: MerchantApplication) -> Assessment | None:
     return (
         Assessment.objects.filter(application_id=app.pk)
-        .select_related("policy", "second_look_by")
+        .select_related("policy", "second_look_by", "returned_to")
         .order_by("-started_at", "-id")
         .first()
     )
+
+
+_MEMO = "_verification_latest"
+
+
+def latest_for_page(app: MerchantApplication) -> Assessment | None:
+    """The latest assessment, read once per application object: a page asks the claim rule, the
+    approval rule and its panel about the same one. A service's rule gets the row it has just
+    locked, a fresh object, so it never reads a memo from before its lock."""
+    if _MEMO not in app.__dict__:
+        app.__dict__[_MEMO] = latest_assessment(app)
+    return app.__dict__[_MEMO]
 
 
 def second_look_record(*, assessment: Assessment, by: User, verdict: str) -> Assessment:

@@ -2,16 +2,21 @@
 
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import name_system_account
 from applications import hooks
 
 
 def wire() -> None:
     from . import panels, services
-    from .selectors import senior_queue, without_senior
+    from .choices import SYSTEM_USERNAME
+    from .selectors import returned_queue, senior_queue, without_returned, without_senior
 
+    name_system_account(SYSTEM_USERNAME, _("automatic verification"))
     hooks.on_submitted(services.submitted)
-    hooks.refuse_claim_unless(services.senior_claim_rule)
+    hooks.refuse_unless(hooks.CLAIM, services.senior_claim_rule)
+    hooks.refuse_unless(hooks.APPROVE, services.checks_running_rule)
     hooks.queue_tab(hooks.QueueTab("senior", _("Senior review"), senior_queue, without_senior))
+    hooks.queue_tab(hooks.QueueTab("returned", _("Back to me"), returned_queue, without_returned))
     hooks.panel("review", panels.review_panel)
     hooks.panel("status", panels.status_panel)
 

@@ -35,6 +35,7 @@ from core.actions import Action
 from core.choices import Province
 from core.errors import WorkflowError
 from core.masking import mask_card, mask_id_number, mask_mobile
+from core.texts import wording
 from core.views import act, generic_refused_page
 
 from .. import hooks, services
@@ -312,7 +313,7 @@ def _history(app: MerchantApplication) -> list[HistoryEntry]:
             log.by,
             f"{Status(log.source_state).label if log.source_state in Status.values else log.source_state or '—'} → "
             f"{Status(log.state).label if log.state in Status.values else log.state}",
-            log.description or "",
+            wording(log.description),
         )
         for log in history_for(app)
     ]
@@ -397,6 +398,9 @@ def _review_context(
         "history": _history(app),
         "holds": holds,
         "can_claim": app.status == Status.SUBMITTED,
+        # What a context above refuses (a senior reviewer's case, checks still running): drawn instead of the button.
+        "claim_refused": hooks.refusal(hooks.CLAIM, app, request.user) if app.status == Status.SUBMITTED else None,
+        "approve_waits": hooks.refusal(hooks.APPROVE, app, request.user) if app.status == Status.IN_REVIEW else None,
         "error": error,
         "checklist_done": app.checklist_missing() == [],
         "to_fix": [fixable.get(name, name) for name in app.changes_requested_fields or []],

@@ -131,3 +131,39 @@ def test_the_applicant_sees_checks_running(live_server, browser, applicant, lang
     check_page(page)
     page.screenshot(path=f"/tmp/i16-status-{language}-360.png")
     context.close()
+
+
+@pytest.mark.parametrize("language", ["en", "zh-hans"])
+def test_the_reviewer_sees_why_approve_waits_and_why_claim_is_not_theirs(
+    live_server, browser, applicant, reviewer, language, settings
+):
+    from applications.choices import ReviewCheck
+    from verification import services
+    from verification.choices import Route
+    from verification.models import Assessment
+
+    settings.VERIFICATION_AUTO_START = False  # the checks are set by hand: one running, one routed to a senior
+    running = app_services.application_submit(application=draft(applicant, 8), by=applicant)
+    Assessment.objects.create(application=running, version=services.application_version(running))
+    running = app_services.application_claim(application=running, by=reviewer)
+    app_services.application_save_checklist(
+        application=running, by=reviewer, checks={str(k): True for k in ReviewCheck.values}
+    )
+    senior = app_services.application_submit(application=draft(applicant, 9), by=applicant)
+    Assessment.objects.create(application=senior, version="v", route=Route.SENIOR, score=60)
+
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    context.add_cookies([session_cookie(reviewer, live_server)])
+    page = context.new_page()
+    page.set_extra_http_headers({"Accept-Language": language})
+    page.goto(f"{live_server.url}/applications/review/{running.reference}/")
+    expect(page.get_by_test_id("approve-waits")).to_be_visible()
+    expect(page.locator("#approve button[type=submit]")).to_be_disabled()
+    check_page(page)
+    page.screenshot(path=f"/tmp/h3-approve-waits-{language}-360.png", full_page=True)
+
+    page.goto(f"{live_server.url}/applications/review/{senior.reference}/")
+    expect(page.get_by_test_id("claim-refused")).to_have_text({"en": "Senior review", "zh-hans": "高级审核"}[language])
+    expect(page.locator(".claim-bar button")).to_have_count(0)
+    check_page(page)
+    context.close()

@@ -67,3 +67,18 @@ def submit(applicant) -> Callable[[MerchantApplication], MerchantApplication]:
         return app
 
     return run
+
+
+@pytest.fixture
+def run(django_capture_on_commit_callbacks, submit):
+    """run(app, **origin) -> (app, its latest assessment): submit and let the after-commit job run
+    (in-process, as the embedded default does)."""
+    from verification.models import Assessment
+
+    def go(app: MerchantApplication, **origin):
+        with django_capture_on_commit_callbacks(execute=True):
+            app = submit(app, **origin)
+        app.refresh_from_db()
+        return app, Assessment.objects.filter(application=app).order_by("-id").first()
+
+    return go

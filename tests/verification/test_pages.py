@@ -142,3 +142,25 @@ def test_the_dashboard_panel_s_times_are_in_the_reader_s_language(
     ).content.decode()
     tile = panel.split('data-testid="auto-median">', 1)[1].split("</span>", 1)[0] + "<"
     assert unit in tile and other not in tile
+
+
+@pytest.mark.parametrize(("language", "tag"), [("en", "Senior review"), ("zh-hans", "高级审核")])
+def test_a_reviewer_who_is_not_senior_sees_a_senior_review_tag_not_claim(client, reviewer, filled, run, language, tag):
+    app = run(filled(credit=921))
+    client.force_login(reviewer)
+    # Opened from the "All" tab, where a senior case is listed for everyone.
+    assert app.reference in client.get(reverse("applications:review_queue") + "?tab=all").content.decode()
+    page = client.get(reverse("applications:review", args=[app.reference]), HTTP_ACCEPT_LANGUAGE=language)
+    bar = page.content.decode().split('class="claim-bar"')[1].split("</div>")[0]
+    assert reverse("applications:review_claim", args=[app.reference]) not in bar
+    assert tag in bar.split('data-testid="claim-refused"')[1]
+
+
+def test_a_senior_reviewer_sees_claim_and_no_tag(client, reviewer, filled, run):
+    app = run(filled(credit=921))
+    reviewer.groups.add(Group.objects.get(name=SENIOR_GROUP))
+    client.force_login(reviewer)
+    bar = client.get(reverse("applications:review", args=[app.reference])).content.decode()
+    bar = bar.split('class="claim-bar"')[1].split("</div>")[0]
+    assert reverse("applications:review_claim", args=[app.reference]) in bar
+    assert 'data-testid="claim-refused"' not in bar
