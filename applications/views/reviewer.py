@@ -21,7 +21,8 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, Stream
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html_join
+from django.template.defaultfilters import floatformat
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
@@ -111,6 +112,55 @@ class QueueRow:
     reviewer: str = ""
 
 
+# The queue's row, drawn by format_html rather than the template engine: profiled at 25 rows a
+# page, the engine's ~20 lookups and filters per row were the largest part of the page after the
+# base template. Same markup as before; every value is escaped by format_html.
+_ROW = (
+    '<tr>\n      <td data-label="{number}"><a href="{url}">{reference}</a></td>\n'
+    '      <td data-label="{applicant}">{legal_name}<br><span class="muted">{mobile}</span></td>\n'
+    '      <td data-label="{business}">{business_name}<br><span class="muted">{business_type}</span></td>\n'
+    '      <td data-label="{region}">{province}</td>\n'
+    '      <td data-label="{state}">{status}</td>\n'
+    '      <td data-label="{waiting}">{waited}</td>\n'
+    '      <td data-label="{held}">{reviewer}</td>\n    </tr>\n'
+)
+
+
+def _row_labels() -> dict[str, str]:
+    """The column names each cell carries (shown above the value on a phone), translated once a page."""
+    return {
+        "number": _("Number"), "applicant": _("Applicant"), "business": _("Business"), "region": _("Region"),
+        "state": _("State"), "waiting": _("Waiting"), "held": _("Held by"),
+    }  # fmt: skip
+
+
+def _waited(row: QueueRow) -> str:
+    sla = row.sla
+    if sla is None:
+        return format_html('<span class="muted">{}</span>', row.waiting)
+    breached = format_html(" · {}", _("SLA breached")) if sla.breached else ""
+    return format_html(
+        '<span class="badge {}" title="{}">{} h{}</span>',
+        sla.level, _("Hours waiting for a decision"), floatformat(sla.hours_waiting, 0), breached,
+    )  # fmt: skip
+
+
+def _rows_html(rows: list[QueueRow]) -> str:
+    labels = _row_labels()
+    return format_html_join(
+        "",
+        _ROW,
+        (
+            {
+                **labels, "url": row.url, "reference": row.app.reference, "legal_name": row.app.legal_name,
+                "mobile": row.mobile, "business_name": row.app.business_name, "business_type": row.business_type,
+                "province": row.province, "status": row.status, "waited": _waited(row), "reviewer": row.reviewer or "—",
+            }  # fmt: skip
+            for row in rows
+        ),
+    )
+
+
 def _labels(choices: list[tuple[str, object]]) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
@@ -122,6 +172,13 @@ def _options(choices: list[tuple[str, object]], selected: str) -> str:
         '<option value="{}"{}>{}</option>',
         ((value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices),
     )
+
+
+QUEUE_ROW_FIELDS = (
+    "reference", "status", "status_changed_at", "submitted_at", "legal_name", "mobile", "business_name",
+    "business_type", "province", "reviewer__first_name", "reviewer__last_name", "reviewer__email",
+    "reviewer__username",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=512)
@@ -157,7 +214,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         page = QueuePage(rows=[], number=1, has_next=False)
         notice = _("Type at least two letters or digits of a name, or a whole number.")
     else:
-        queue_rows = review_queue(user=request.user, filters=filters)
+        # What a row shows, no more: the other personal numbers (and the reviewer's) are not decrypted.
+        queue_rows = review_queue(user=request.user, filters=filters).only(*QUEUE_ROW_FIELDS)
         page = queue_page(queue_rows, page=form.page_number(), **form.keyset())
         if page.too_deep:
             notice = _("Pages past %(max)s are reached with Next, page by page; or narrow the filters.") % {
@@ -191,6 +249,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         },
         "page": page,
         "rows": rows,
+        "rows_html": _rows_html(rows),
         "tabs": [
             (tab, label, "?" + urlencode({**{k: v for k, v in query.items() if k != "tab"}, "tab": tab}))
             for tab, label in (
