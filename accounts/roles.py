@@ -33,8 +33,9 @@ def _role_names_sql(vendor: str) -> str:
     q = connection.ops.quote_name
     link = User.groups.through._meta
     user_col, group_col = link.get_field("user").column, link.get_field("group").column
+    # Names from the models' own metadata, quoted; the user's id is a parameter.
     return (
-        f"SELECT g.{q('name')} FROM {q(Group._meta.db_table)} g JOIN {q(link.db_table)} ug"
+        f"SELECT g.{q('name')} FROM {q(Group._meta.db_table)} g JOIN {q(link.db_table)} ug"  # noqa: S608
         f" ON ug.{q(group_col)} = g.{q('id')} WHERE ug.{q(user_col)} = %s"
     )
 

@@ -5,7 +5,6 @@ Each role's entries are listed once; a person with several roles sees each page 
 
 from collections.abc import Callable
 from dataclasses import dataclass
-
 from functools import lru_cache
 
 from django.http import HttpRequest

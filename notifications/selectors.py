@@ -17,8 +17,9 @@ def _unread_sql(vendor: str) -> str:
     """The statement of `unread_count`, written once from the model's table and column names."""
     q, meta = connection.ops.quote_name, Notification._meta
     column = {name: q(meta.get_field(name).column) for name in ("recipient", "channel", "read_at")}
+    # Names from the model's own metadata, quoted; the person and the channel are parameters.
     return (
-        f"SELECT COUNT(*) FROM {q(meta.db_table)} WHERE {column['recipient']} = %s"
+        f"SELECT COUNT(*) FROM {q(meta.db_table)} WHERE {column['recipient']} = %s"  # noqa: S608
         f" AND {column['channel']} = %s AND {column['read_at']} IS NULL"
     )
 
