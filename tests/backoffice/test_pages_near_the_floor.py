@@ -9,6 +9,8 @@ import re
 
 import pytest
 from django.conf import settings
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from applications.choices import Status
@@ -101,3 +103,17 @@ def test_a_queue_row_escapes_what_an_applicant_typed_and_masks_the_mobile(client
     assert f'<td data-label="Number"><a href="{reverse("applications:review", args=[app.reference])}">' in html
     chinese = in_language(client, "zh-hans").get(QUEUE).content.decode()
     assert '<td data-label="编号">' in chinese and 'data-label="Number"' not in chinese
+
+
+def test_the_admin_s_list_reads_no_personal_number_it_does_not_show(client, admin_user, application_in):
+    app = application_in(Status.SUBMITTED)
+    client.force_login(admin_user)
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get(reverse("admin:applications_merchantapplication_changelist")).content.decode()
+    listed = [
+        q["sql"] for q in queries.captured_queries if '"applications_merchantapplication"."reference"' in q["sql"]
+    ]
+    assert listed and all('"id_number"' not in sql and '"card_number"' not in sql for sql in listed)
+    assert app.reference in html and app.mobile not in html and app.mobile[-4:] in html
+    change = client.get(reverse("admin:applications_merchantapplication_change", args=[app.pk]))
+    assert change.status_code == 200  # the change page still reads (and masks) them all
