@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import lru_cache, wraps
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -22,7 +23,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
 from django.utils.timesince import timesince
@@ -112,9 +113,10 @@ class QueueRow:
     reviewer: str = ""
 
 
-# The queue's row, drawn by format_html rather than the template engine: profiled at 25 rows a
+# The queue's row, drawn in Python rather than by the template engine: profiled at 25 rows a
 # page, the engine's ~20 lookups and filters per row were the largest part of the page after the
-# base template. Same markup as before; every value is escaped by format_html.
+# base template, and format_html's lazy-aware escaping of 12 values a row the largest part of
+# what remained. Same markup as before; every value is escaped (html.escape, as Django's escape).
 _ROW = (
     '<tr>\n      <td data-label="{number}"><a href="{url}">{reference}</a></td>\n'
     '      <td data-label="{applicant}">{legal_name}<br><span class="muted">{mobile}</span></td>\n'
@@ -134,28 +136,31 @@ def _row_labels() -> dict[str, str]:
     }  # fmt: skip
 
 
-def _waited(row: QueueRow) -> str:
+def _waited(row: QueueRow, title: str, breached: str) -> str:
     sla = row.sla
     if sla is None:
-        return format_html('<span class="muted">{}</span>', row.waiting)
-    breached = format_html(" · {}", _("SLA breached")) if sla.breached else ""
-    return format_html(
-        '<span class="badge {}" title="{}">{} h{}</span>',
-        sla.level, _("Hours waiting for a decision"), floatformat(sla.hours_waiting, 0), breached,
-    )  # fmt: skip
+        return f'<span class="muted">{escape(row.waiting)}</span>'
+    hours = escape(floatformat(sla.hours_waiting, 0))
+    return f'<span class="badge {sla.level}" title="{title}">{hours} h{breached if sla.breached else ""}</span>'
 
 
-def _row_values(row: QueueRow, labels: dict[str, str]) -> dict[str, object]:
-    return {
-        **labels, "url": row.url, "reference": row.app.reference, "legal_name": row.app.legal_name,
-        "mobile": row.mobile, "business_name": row.app.business_name, "business_type": row.business_type,
-        "province": row.province, "status": row.status, "waited": _waited(row), "reviewer": row.reviewer or "—",
+def _row_html(row: QueueRow, labels: dict[str, str], title: str, breached: str) -> str:
+    app = row.app
+    values = {
+        "url": row.url, "reference": app.reference, "legal_name": app.legal_name, "mobile": row.mobile,
+        "business_name": app.business_name, "business_type": row.business_type, "province": row.province,
+        "status": row.status, "reviewer": row.reviewer or "—",
     }  # fmt: skip
+    return _ROW.format(
+        **labels, **{k: escape(v or "") for k, v in values.items()}, waited=_waited(row, title, breached)
+    )
 
 
 def _rows_html(rows: list[QueueRow]) -> str:
-    labels = _row_labels()
-    return format_html_join("", _ROW, (_row_values(row, labels) for row in rows))
+    labels = {name: escape(label) for name, label in _row_labels().items()}
+    title, breached = escape(_("Hours waiting for a decision")), " · " + escape(_("SLA breached"))
+    html = "".join(_row_html(row, labels, title, breached) for row in rows)
+    return mark_safe(html)  # noqa: S308 (every value escaped above)
 
 
 def _labels(choices: list[tuple[str, object]]) -> dict[str, str]:
