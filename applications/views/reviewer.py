@@ -90,7 +90,8 @@ def reviewer_required(view: View) -> View:
 def _application(reference: str) -> MerchantApplication:
     # A draft is the applicant's own business until it is submitted: reviewers do not see it.
     return get_object_or_404(
-        MerchantApplication.objects.exclude(status=Status.DRAFT).select_related("applicant", "reviewer"),
+        # The reviewer's name is shown; the applicant's row is not (the page shows what they typed).
+        MerchantApplication.objects.exclude(status=Status.DRAFT).select_related("reviewer").defer("reviewer__mobile"),
         reference=reference,
     )
 
@@ -454,7 +455,7 @@ def _review_context(
         "changes": changes_since_last_review(app),
         "documents": sorted(app.documents.all(), key=lambda d: KIND_ORDER.get(d.kind, 99)),
         "duplicates": duplicates_of(app),
-        "notes": list(app.notes.select_related("author")),
+        "notes": list(app.notes.select_related("author").defer("author__mobile")),
         "history": _history(app),
         "holds": holds,
         "can_claim": app.status == Status.SUBMITTED,
