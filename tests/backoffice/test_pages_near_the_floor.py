@@ -117,3 +117,18 @@ def test_the_admin_s_list_reads_no_personal_number_it_does_not_show(client, admi
     assert app.reference in html and app.mobile not in html and app.mobile[-4:] in html
     change = client.get(reverse("admin:applications_merchantapplication_change", args=[app.pk]))
     assert change.status_code == 200  # the change page still reads (and masks) them all
+
+
+def test_the_menu_reads_the_roles_and_the_unread_count_in_one_query(
+    client, reviewer, application_in, django_assert_num_queries
+):
+    """The session, the user, then one statement for the menu (it was two: issue 15)."""
+    client.force_login(reviewer)
+    home = reverse("home")
+    client.get(home)
+    with django_assert_num_queries(3) as queries:
+        page = in_language(client, "en").get(home).content.decode()
+    assert f'href="{QUEUE}"' in page and '<span class="badge warn">' not in page
+    assert "auth_group" in queries.captured_queries[-1]["sql"]
+    Notification.objects.create(recipient=reviewer, channel=Channel.IN_APP, template="x", context={})
+    assert '<span class="badge warn">1</span>' in client.get(home).content.decode()
