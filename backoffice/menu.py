@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
@@ -39,13 +40,13 @@ ROLE_ENTRIES: list[tuple[Role, str, str]] = [
 
 
 @lru_cache(maxsize=64)
-def _url(name: str, urlconf: str | None, prefix: str) -> str:
+def _url(name: str, urlconf: str, prefix: str) -> str:
     """The menu's addresses take no argument: reversed once per URLconf and script prefix."""
     return reverse(name, urlconf=urlconf)
 
 
 def url(name: str) -> str:
-    return _url(name, get_urlconf(), get_script_prefix())
+    return _url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
 
 
 def entries_for(request: HttpRequest) -> list[Entry]:
