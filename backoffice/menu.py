@@ -5,9 +5,11 @@ Each role's entries are listed once; a person with several roles sees each page 
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
+from django.conf import settings
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
@@ -37,20 +39,30 @@ ROLE_ENTRIES: list[tuple[Role, str, str]] = [
 ]
 
 
+@lru_cache(maxsize=64)
+def _url(name: str, urlconf: str, prefix: str) -> str:
+    """The menu's addresses take no argument: reversed once per URLconf and script prefix."""
+    return reverse(name, urlconf=urlconf)
+
+
+def url(name: str) -> str:
+    return _url(name, get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+
+
 def entries_for(request: HttpRequest) -> list[Entry]:
     user = request.user
     if not user.is_authenticated:
         return []
     shown: list[Entry] = []
     for role, label, name in ROLE_ENTRIES:
-        url = reverse(name)
-        if has_role(user, role) and all(e.url != url for e in shown):
-            shown.append(Entry(str(label), url))
+        address = url(name)
+        if has_role(user, role) and all(e.url != address for e in shown):
+            shown.append(Entry(str(label), address))
     shown.append(
-        Entry(str(_("Notifications")), reverse("notifications:inbox"), id="nav-notifications", badge=unread_count(user))
+        Entry(str(_("Notifications")), url("notifications:inbox"), id="nav-notifications", badge=unread_count(user))
     )
     if user.is_staff:
-        shown.append(Entry(str(_("Administration")), reverse("admin:index")))
+        shown.append(Entry(str(_("Administration")), url("admin:index")))
     return shown
 
 

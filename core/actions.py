@@ -122,20 +122,22 @@ def kinds() -> list[str]:
     return sorted(_sets)
 
 
-def refusal(
-    action_set: ActionSet, action: Action, obj: Any, user: Any, seen: str | None = None
-) -> WorkflowError | None:
-    """Why this person cannot take this action on this object now, or None. Changes nothing."""
+def _obstacle(
+    action_set: ActionSet, action: Action, obj: Any, user: Any, seen: str | None
+) -> WorkflowError | Callable[[], WorkflowError] | None:
+    """What stops this person taking this action now: None, the guard's own refusal, or a function
+    that words the refusal. A page asks for each of its object's actions (25 on the review page)
+    and shows no refusal's words: building them was most of the time `available_actions` took."""
     if action.who is not None and not action.who(user):
-        return RoleRefused(
+        return lambda: RoleRefused(
             _("You cannot do this: %(action)s needs the role of %(who)s.")
             % {"action": action.label, "who": getattr(action.who, "label", _("someone else"))}
         )
     now = action_set.state(obj)
     if seen is not None and seen != now:
         if action_set.changed is not None:
-            return Conflict(action_set.changed(obj, seen, user))
-        return Conflict(
+            return lambda: Conflict(action_set.changed(obj, seen, user))  # type: ignore[misc]
+        return lambda: Conflict(
             _(
                 "Nothing was done: %(ref)s changed since your page was loaded. It is now “%(now)s” "
                 "(your page showed “%(seen)s”). Look at it again before you act."
@@ -143,7 +145,7 @@ def refusal(
             % {"ref": action_set.ident(obj), "now": action_set.state_label(now), "seen": action_set.state_label(seen)}
         )
     if action.states and now not in action.states:
-        return InvalidState(
+        return lambda: InvalidState(
             _("%(action)s is not possible while %(ref)s is “%(now)s”.")
             % {"action": action.label, "ref": action_set.ident(obj), "now": action_set.state_label(now)}
         )
@@ -153,6 +155,14 @@ def refusal(
         except WorkflowError as exc:
             return exc
     return None
+
+
+def refusal(
+    action_set: ActionSet, action: Action, obj: Any, user: Any, seen: str | None = None
+) -> WorkflowError | None:
+    """Why this person cannot take this action on this object now, or None. Changes nothing."""
+    why = _obstacle(action_set, action, obj, user, seen)
+    return why() if callable(why) else why
 
 
 def available_actions(obj: Any, user: Any, *, admin: bool = False) -> list[Action]:
@@ -168,7 +178,7 @@ def available_actions(obj: Any, user: Any, *, admin: bool = False) -> list[Actio
     for action in from_set.actions:
         if admin and not action.in_admin:
             continue
-        why = refusal(from_set, action, obj, user)
+        why = _obstacle(from_set, action, obj, user, None)
         if why is None or isinstance(why, ConditionsNotMet):
             shown.append(action)
     return shown

@@ -24,3 +24,8 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(site_url_is_set, checks.Tags.security, deploy=True)
+        from accounts.roles import read_with_roles
+
+        from .selectors import UNREAD_WITH_ROLES
+
+        read_with_roles(UNREAD_WITH_ROLES)

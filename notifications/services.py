@@ -22,6 +22,7 @@ from core.masking import mask_mobile
 from . import outgoing as letters
 from .messages import TemplateError, channels_for, render, storable
 from .models import Channel, DeliveryStatus, Notification
+from .selectors import UNREAD_ATTRIBUTE
 from .sms import BaseSmsBackend, SmsMessage, SmsRefused
 from .sms import get_backend as get_sms_backend
 
@@ -443,4 +444,6 @@ def notifications_mark_read(*, user: User, ids: Iterable[int] | None = None) -> 
     rows = Notification.objects.filter(recipient=user, channel=Channel.IN_APP, read_at__isnull=True)
     if ids is not None:
         rows = rows.filter(pk__in=list(ids))
-    return rows.update(read_at=timezone.now())
+    changed = rows.update(read_at=timezone.now())
+    user.__dict__.pop(UNREAD_ATTRIBUTE, None)  # the badge read with the roles is this request's no longer
+    return changed

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from functools import lru_cache, wraps
+from html import escape
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.db.models import QuerySet
 from django.forms import Form
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import floatformat
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html_join
@@ -89,7 +91,8 @@ def reviewer_required(view: View) -> View:
 def _application(reference: str) -> MerchantApplication:
     # A draft is the applicant's own business until it is submitted: reviewers do not see it.
     return get_object_or_404(
-        MerchantApplication.objects.exclude(status=Status.DRAFT).select_related("applicant", "reviewer"),
+        # The reviewer's name is shown; the applicant's row is not (the page shows what they typed).
+        MerchantApplication.objects.exclude(status=Status.DRAFT).select_related("reviewer").defer("reviewer__mobile"),
         reference=reference,
     )
 
@@ -112,6 +115,56 @@ class QueueRow:
     reviewer: str = ""
 
 
+# The queue's row, drawn in Python rather than by the template engine: profiled at 25 rows a
+# page, the engine's ~20 lookups and filters per row were the largest part of the page after the
+# base template, and format_html's lazy-aware escaping of 12 values a row the largest part of
+# what remained. Same markup as before; every value is escaped (html.escape, as Django's escape).
+_ROW = (
+    '<tr>\n      <td data-label="{number}"><a href="{url}">{reference}</a></td>\n'
+    '      <td data-label="{applicant}">{legal_name}<br><span class="muted">{mobile}</span></td>\n'
+    '      <td data-label="{business}">{business_name}<br><span class="muted">{business_type}</span></td>\n'
+    '      <td data-label="{region}">{province}</td>\n'
+    '      <td data-label="{state}">{status}</td>\n'
+    '      <td data-label="{waiting}">{waited}</td>\n'
+    '      <td data-label="{held}">{reviewer}</td>\n    </tr>\n'
+)
+
+
+def _row_labels() -> dict[str, str]:
+    """The column names each cell carries (shown above the value on a phone), translated once a page."""
+    return {
+        "number": _("Number"), "applicant": _("Applicant"), "business": _("Business"), "region": _("Region"),
+        "state": _("State"), "waiting": _("Waiting"), "held": _("Held by"),
+    }  # fmt: skip
+
+
+def _waited(row: QueueRow, title: str, breached: str) -> str:
+    sla = row.sla
+    if sla is None:
+        return f'<span class="muted">{escape(row.waiting)}</span>'
+    hours = escape(floatformat(sla.hours_waiting, 0))
+    return f'<span class="badge {sla.level}" title="{title}">{hours} h{breached if sla.breached else ""}</span>'
+
+
+def _row_html(row: QueueRow, labels: dict[str, str], title: str, breached: str) -> str:
+    app = row.app
+    values = {
+        "url": row.url, "reference": app.reference, "legal_name": app.legal_name, "mobile": row.mobile,
+        "business_name": app.business_name, "business_type": row.business_type, "province": row.province,
+        "status": row.status, "reviewer": row.reviewer or "—",
+    }  # fmt: skip
+    return _ROW.format(
+        **labels, **{k: escape(v or "") for k, v in values.items()}, waited=_waited(row, title, breached)
+    )
+
+
+def _rows_html(rows: list[QueueRow]) -> str:
+    labels = {name: escape(label) for name, label in _row_labels().items()}
+    title, breached = escape(_("Hours waiting for a decision")), " · " + escape(_("SLA breached"))
+    html = "".join(_row_html(row, labels, title, breached) for row in rows)
+    return mark_safe(html)  # noqa: S308 (every value escaped above)
+
+
 def _labels(choices: list[tuple[str, object]]) -> dict[str, str]:
     return {value: str(label) for value, label in choices}
 
@@ -123,6 +176,13 @@ def _options(choices: list[tuple[str, object]], selected: str) -> str:
         '<option value="{}"{}>{}</option>',
         ((value, mark_safe(" selected") if str(value) == selected else "", label) for value, label in choices),
     )
+
+
+QUEUE_ROW_FIELDS = (
+    "reference", "status", "status_changed_at", "submitted_at", "legal_name", "mobile", "business_name",
+    "business_type", "province", "reviewer__first_name", "reviewer__last_name", "reviewer__email",
+    "reviewer__username",
+)  # fmt: skip
 
 
 @lru_cache(maxsize=512)
@@ -158,7 +218,8 @@ def queue(request: HttpRequest) -> HttpResponse:
         page = QueuePage(rows=[], number=1, has_next=False)
         notice = _("Type at least two letters or digits of a name, or a whole number.")
     else:
-        queue_rows = review_queue(user=request.user, filters=filters)
+        # What a row shows, no more: the other personal numbers (and the reviewer's) are not decrypted.
+        queue_rows = review_queue(user=request.user, filters=filters).only(*QUEUE_ROW_FIELDS)
         page = queue_page(queue_rows, page=form.page_number(), **form.keyset())
         if page.too_deep:
             notice = _("Pages past %(max)s are reached with Next, page by page; or narrow the filters.") % {
@@ -192,6 +253,7 @@ def queue(request: HttpRequest) -> HttpResponse:
         },
         "page": page,
         "rows": rows,
+        "rows_html": _rows_html(rows),
         "tabs": [
             (tab, label, "?" + urlencode({**{k: v for k, v in query.items() if k != "tab"}, "tab": tab}))
             for tab, label in (
@@ -306,6 +368,11 @@ AUDIT_LABELS = {
 }
 
 
+_NAMES = ("first_name", "last_name", "email", "username")
+_HISTORY_LOG_FIELDS = ("timestamp", "source_state", "state", "description", *(f"by__{n}" for n in _NAMES))
+_HISTORY_EVENT_FIELDS = ("at", "action", "detail", *(f"actor__{n}" for n in _NAMES))
+
+
 def _history(app: MerchantApplication) -> list[HistoryEntry]:
     entries = [
         HistoryEntry(
@@ -315,11 +382,11 @@ def _history(app: MerchantApplication) -> list[HistoryEntry]:
             f"{Status(log.state).label if log.state in Status.values else log.state}",
             wording(log.description),
         )
-        for log in history_for(app)
+        for log in history_for(app).only(*_HISTORY_LOG_FIELDS)  # who, by name: nothing else of them is read
     ]
     # Document views are audited too, but listing every look here would bury the history.
     events = AuditEvent.objects.filter(application=app).exclude(action="document.viewed")
-    for event in events.select_related("actor").order_by("at")[:200]:
+    for event in events.select_related("actor").only(*_HISTORY_EVENT_FIELDS).order_by("at")[:200]:
         kind = event.detail.get("kind")
         entries.append(
             HistoryEntry(
@@ -394,7 +461,7 @@ def _review_context(
         "changes": changes_since_last_review(app),
         "documents": sorted(app.documents.all(), key=lambda d: KIND_ORDER.get(d.kind, 99)),
         "duplicates": duplicates_of(app),
-        "notes": list(app.notes.select_related("author")),
+        "notes": list(app.notes.select_related("author").defer("author__mobile")),
         "history": _history(app),
         "holds": holds,
         "can_claim": app.status == Status.SUBMITTED,
