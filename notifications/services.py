@@ -273,33 +273,65 @@ def deliver_many(*, notification_ids: Iterable[int]) -> DeliveryReport:
                 report.retries[row.pk] = FIRST_RETRY.total_seconds()
                 continue
             with transaction.atomic():
-                # By its primary key alone: a condition on the status or due time would let
-                # the planner walk the pending rows' index, whose statistics lag a big batch.
-                locked = (
-                    Notification.objects.select_for_update(skip_locked=True)
-                    .filter(pk=row.pk)
-                    .values_list("status", "attempts", "due_at")
-                    .first()
-                )
-                if locked is None:
+                taken = _take(row)
+                if taken is None:
                     del report.rows[row.pk]  # another worker is sending it right now
                     continue
-                row.status, row.attempts, row.due_at = locked
+                (row.status, row.attempts, row.due_at), marked_sent = taken
                 if not _is_due(row, now):
+                    transaction.set_rollback(True)  # sent or rescheduled meanwhile: not ours
                     continue
                 retry_in = _attempt(row, outgoing, now, urls.get(row.pk, ""))
-                Notification.objects.filter(pk=row.pk).update(
-                    attempts=row.attempts,
-                    status=row.status,
-                    sent_at=row.sent_at,
-                    last_error=row.last_error,
-                    due_at=row.due_at,
-                )
+                if row.status != DeliveryStatus.SENT:
+                    row.sent_at = None
+                if not (marked_sent and row.status == DeliveryStatus.SENT):
+                    Notification.objects.filter(pk=row.pk).update(
+                        attempts=row.attempts,
+                        status=row.status,
+                        sent_at=row.sent_at,
+                        last_error=row.last_error,
+                        due_at=row.due_at,
+                    )
             if retry_in is not None:
                 report.retries[row.pk] = retry_in
             if row.status == DeliveryStatus.FAILED:
                 logger.warning("notification %s failed: %s", row.pk, row.last_error)
     return report
+
+
+# Locks the row (SKIP LOCKED) and marks it sent in one statement: what a send that succeeds
+# needs written, so that a row costs a BEGIN, this and a COMMIT. It answers the row as it was
+# before; the caller rolls the mark back if that row was not due, or writes a failed send over
+# it. By the primary key alone: a condition on the status or due time would let the planner walk
+# the pending rows' partial index, whose statistics lag behind a job's thousand new rows.
+_TAKE_AND_MARK_SENT = """
+UPDATE {table} AS marked SET status = %s, attempts = held.attempts + 1, sent_at = %s, last_error = ''
+FROM (SELECT id, status, attempts, due_at FROM {table} WHERE id = %s FOR UPDATE SKIP LOCKED) AS held
+WHERE marked.id = held.id
+RETURNING held.status, held.attempts, held.due_at
+"""
+
+
+def _take(row: Notification) -> tuple[tuple[str, int, datetime], bool] | None:
+    """Lock the row for the current transaction: (its status, attempts and due time as they
+    were, whether it is now marked sent), or None when another worker holds it."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        row.sent_at = timezone.now()  # the moment its sending starts
+        with connection.cursor() as cursor:
+            cursor.execute(
+                _TAKE_AND_MARK_SENT.format(table=connection.ops.quote_name(Notification._meta.db_table)),
+                [DeliveryStatus.SENT.value, row.sent_at, row.pk],
+            )
+            held = cursor.fetchone()
+        return (tuple(held), True) if held else None
+    held = (
+        Notification.objects.select_for_update(skip_locked=True)
+        .filter(pk=row.pk)
+        .values_list("status", "attempts", "due_at")
+        .first()
+    )
+    return (held, False) if held else None
 
 
 def _one_object_per_person(rows: list[Notification]) -> None:
@@ -363,7 +395,7 @@ def _attempt(row: Notification, outgoing: "_Outgoing", now: datetime, url: str) 
             return delay.total_seconds()
     else:
         row.status = DeliveryStatus.SENT
-        row.sent_at = timezone.now()
+        row.sent_at = row.sent_at or timezone.now()  # PostgreSQL: as _take marked it
         row.last_error = ""
     return None
 

@@ -55,15 +55,25 @@ def broker(redis_server, settings) -> Iterator[RedisServer]:
     conf = celery_app.conf
     saved = (conf.broker_url, conf.task_always_eager)
     conf.broker_url, conf.task_always_eager = redis_server.url, False
-    celery_app.close()
-    celery_app.amqp._producer_pool = None
+    forget_connections()
     settings.REDIS_URL = redis_server.url  # what /healthz looks at
     try:
         yield redis_server
     finally:
         conf.broker_url, conf.task_always_eager = saved
-        celery_app.close()
-        celery_app.amqp._producer_pool = None
+        forget_connections()
+
+
+def forget_connections() -> None:
+    """Drop the connections and producers made for the previous broker.
+
+    Not celery_app.close(): it also takes the app out of Celery's active apps, so that a task
+    module imported afterwards (its shared tasks) would never be registered in it, and a later
+    test looking a task up by name would find nothing.
+    """
+    celery_app.pool.force_close_all()
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)
