@@ -65,13 +65,13 @@ def broker(redis_server, settings) -> Iterator[RedisServer]:
 
 
 def forget_connections() -> None:
-    """Drop the connections and producers made for the previous broker.
+    """Make the app take its connections and producers for the broker now configured.
 
-    Not celery_app.close(): it also takes the app out of Celery's active apps, so that a task
-    module imported afterwards (its shared tasks) would never be registered in it, and a later
-    test looking a task up by name would find nothing.
+    What celery_app.close() does, but for the last step: close() also takes the app out of
+    Celery's active apps, so that a task module imported afterwards (its shared tasks) would
+    never be registered in it, and a later test looking a task up by name would find nothing.
+    The pools themselves are kombu's, shared by broker address: left open for the next user.
     """
-    celery_app.pool.force_close_all()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 
