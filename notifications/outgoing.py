@@ -14,7 +14,7 @@ from accounts.models import User
 from core.contact import PORTAL_NAME, support_hours
 
 from .links import links_for
-from .messages import TEMPLATES, render
+from .messages import about, render
 
 
 def page_url(recipient: User, template: str, context: dict) -> str:
@@ -30,17 +30,15 @@ def page_urls(messages: list[tuple[User, str, dict]]) -> list[str]:
     abouts: list[tuple[str, str] | None] = []
     subjects: dict[int, tuple[User, list[tuple[str, str]]]] = {}
     for recipient, template, context in messages:
-        message = TEMPLATES.get(template)
-        about = None
-        if message is not None and message.about is not None:
-            about = (message.about.kind, str(context.get(message.about.key, "")))
-            subjects.setdefault(recipient.pk, (recipient, []))[1].append(about)
-        abouts.append(about)
+        subject = about(template, context)
+        if subject is not None:
+            subjects.setdefault(recipient.pk, (recipient, []))[1].append(subject)
+        abouts.append(subject)
     found = {pk: links_for(person, wanted) for pk, (person, wanted) in subjects.items()}
     start = resolve_url(settings.LOGIN_REDIRECT_URL)
     return [
-        settings.SITE_URL + ((found[recipient.pk].get(about) if about else "") or start)
-        for (recipient, _template, _context), about in zip(messages, abouts, strict=True)
+        settings.SITE_URL + ((found[recipient.pk].get(subject) if subject else "") or start)
+        for (recipient, _template, _context), subject in zip(messages, abouts, strict=True)
     ]
 
 
