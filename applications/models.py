@@ -17,6 +17,7 @@ from django_fsm_log.decorators import fsm_log_by, fsm_log_description
 from accounts.models import User
 from accounts.roles import Role, has_role, is_staff_member
 from accounts.validators import validate_cn_mobile
+from core import texts
 from core.choices import Province, TerminalModel
 from core.errors import ConditionsNotMet
 from core.fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin, SealedQuerySet
@@ -322,6 +323,18 @@ class MerchantApplication(SealedNumbersMixin, ConcurrentTransitionMixin, models.
             "district": self.install_district,
             "street": self.install_street,
         }
+
+    def installation_place(self) -> dict:
+        """The installation address as a message keeps it (core.texts.address): codes, worded
+        in the reader's language when the message is read."""
+        address = self.installation_address()
+        return texts.address(
+            province=address["province"],
+            code=self.district_code if self.install_at_business_address else self.install_district_code,
+            city=address["city"],
+            district=address["district"],
+            street=address["street"],
+        )
 
     def installation_address_display(self) -> str:
         address = self.installation_address()

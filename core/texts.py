@@ -10,6 +10,8 @@ Parameters are kept as what they are, not as words:
 - a day → ``{"day": iso}``;
 - a translatable word (a state's label, a lazy text) → ``{"msgid": "Active"}``, translated when read;
 - a list → each item kept the same way, read as a list in the reader's language;
+- an address → ``{"address": {"province": "44", "code": "440305", "street": …}}`` (see `address`):
+  the province named in the reader's language, the city and district by the GB/T 2260 table;
 - a number, a code, a name someone typed → as it is.
 """
 
@@ -22,9 +24,12 @@ from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext
 
+from regions.divisions import place_of_code
+
+from .choices import Province
 from .time import local_when
 
-INSTANT, DAY, MSGID, TEXT = "instant", "day", "msgid", "text"
+INSTANT, DAY, MSGID, TEXT, ADDRESS = "instant", "day", "msgid", "text", "address"
 
 
 def source(lazy: object) -> str:
@@ -45,8 +50,8 @@ def storable(value: object) -> object:
         return {MSGID: source(value)}
     if isinstance(value, list | tuple):
         return [storable(item) for item in value]
-    if isinstance(value, dict) and TEXT in value:
-        return value  # a text already stored (see `text`)
+    if isinstance(value, dict) and (TEXT in value or ADDRESS in value):
+        return value  # a text or an address already stored (see `text`, `address`)
     return str(value)  # decimals and the like: as the person will read them
 
 
@@ -63,6 +68,8 @@ def readable(value: object) -> object:
             return gettext(value[MSGID]) if value[MSGID] else ""
         if TEXT in value:
             return wording(value)
+        if ADDRESS in value:
+            return _place(value[ADDRESS])
     if isinstance(value, list):
         # "、" is how a Chinese list reads; ", " an English one.
         separator = gettext(", ")
@@ -92,6 +99,22 @@ def _unkept(value: str) -> dict | str:
     except ValueError:
         return value
     return stored if isinstance(stored, dict) and isinstance(stored.get(TEXT), str) else value
+
+
+def address(*, province: str, code: str = "", city: str = "", district: str = "", street: str = "") -> dict:
+    """An address to keep: the province's code, the district's GB/T 2260 code, the street as typed,
+    and the city and district as the form kept them (read when the code is not in the table: an
+    address typed before the district was chosen from it). Worded when read: the province in the
+    reader's language, the city and district by the table's current names for the code."""
+    return {ADDRESS: {"province": province, "code": code, "city": city, "district": district, "street": street}}
+
+
+def _place(stored: dict) -> str:
+    code = stored.get("province", "")
+    province = Province(code).label if code in Province.values else code
+    found = place_of_code(stored["code"]) if stored.get("code") else None
+    city, district = (found.city, found.district) if found else (stored.get("city", ""), stored.get("district", ""))
+    return " ".join(str(part) for part in (province, city, district, stored.get("street", "")) if part)
 
 
 def wording(stored: dict | str | None) -> str:

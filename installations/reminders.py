@@ -56,7 +56,7 @@ def remind_upcoming_visits(*, now: datetime | None = None) -> int:
         context = {
             "reference": app.reference,
             "when": visit.starts_at,
-            "address": app.installation_address_display(),
+            "address": app.installation_place(),
         }
         context["visit"] = str(visit.pk)
         key = f"visit:{visit.pk}"

@@ -255,7 +255,7 @@ def _tell_both(app: MerchantApplication, visit: Visit, applicant_template: str, 
     context = {
         "reference": app.reference,
         "when": visit.starts_at,
-        "address": app.installation_address_display(),
+        "address": app.installation_place(),
     }
     notify(recipient=app.applicant, template=applicant_template, context=context)
     notify(recipient=visit.installer, template=installer_template, context=context)
@@ -339,7 +339,7 @@ def installation_reassign(*, application: MerchantApplication, by: User, install
         context = {
             "reference": app.reference,
             "when": visit.starts_at,
-            "address": app.installation_address_display(),
+            "address": app.installation_place(),
         }
         notify(recipient=installer, template="installation.assigned", context=context)
         notify(recipient=old.installer, template="installation.cancelled", context=context)
@@ -550,7 +550,7 @@ def _visit_context(visit: Visit) -> dict[str, object]:
         "visit": str(visit.pk),
         "reference": visit.application.reference,
         "when": visit.starts_at,
-        "address": visit.application.installation_address_display(),
+        "address": visit.application.installation_place(),
     }
 
 

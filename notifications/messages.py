@@ -209,6 +209,14 @@ class TemplateError(Exception):
     """A template code is unknown or its context lacks a value it needs."""
 
 
+def about(template: str, context: dict) -> tuple[str, str] | None:
+    """What a message is about, as the link registry names it: (kind, id), or None."""
+    message = TEMPLATES.get(template)
+    if message is None or message.about is None:
+        return None
+    return message.about.kind, str(context.get(message.about.key, ""))
+
+
 def channels_for(template: str) -> tuple[Channel, ...]:
     message = TEMPLATES.get(template)
     return message.channels if message else IN_APP_AND_EMAIL

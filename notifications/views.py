@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from .links import links_for
-from .messages import TEMPLATES, TemplateError
+from .messages import TemplateError, about
 from .messages import render as render_message
 from .models import Notification
 from .selectors import inbox_for
@@ -33,10 +33,7 @@ class InboxItem:
 
 
 def _subject(row: Notification) -> tuple[str, str] | None:
-    template = TEMPLATES.get(row.template)
-    if template is None or template.about is None:
-        return None
-    return template.about.kind, str(row.context.get(template.about.key, ""))
+    return about(row.template, row.context)
 
 
 def _item(row: Notification, language: str, links: dict[tuple[str, str], str]) -> InboxItem:

@@ -335,7 +335,7 @@ def case_book_visit(
         context = {
             "reference": case.reference,
             "when": starts_at,
-            "address": case.application.installation_address_display(),
+            "address": case.application.installation_place(),
         }
         notify(recipient=case.application.applicant, template="support.visit_booked", context=context)
         notify(recipient=visit.installer, template="support.visit_assigned", context=context)

@@ -11,11 +11,14 @@ from celery.signals import task_prerun
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.mail.backends.locmem import EmailBackend as LocmemEmailBackend
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from notifications import messages, services, tasks
 from notifications.models import Channel, DeliveryStatus, Notification
 from notifications.services import deliver_many, dispatch, notify, redispatch_pending
+from tests.conftest import needs_postgres
 
 APPROVED = "application.approved"  # in-app, email and SMS
 
@@ -179,3 +182,61 @@ def test_a_worker_schedules_the_rows_to_retry_as_one_message_per_waiting_time(ap
     assert sent == 3  # the SMS
     emails = sorted(Notification.objects.filter(channel=Channel.EMAIL).values_list("pk", flat=True))
     assert [(sorted(args[0]), countdown) for args, countdown in published] == [(emails, 30.0)]
+
+
+def emails_to(people: list, n: int) -> list[int]:
+    """n e-mail rows, pending and due, written directly (not handed to the broker)."""
+    rows = Notification.objects.bulk_create(
+        Notification(
+            recipient=people[i % len(people)],
+            channel=Channel.EMAIL,
+            template="application.submitted",
+            context={"reference": f"PA-ROWS{i:04d}"},
+        )
+        for i in range(n)
+    )
+    return [row.pk for row in rows]
+
+
+def test_a_batch_reads_each_persons_roles_and_pages_once_not_once_per_message(applicant, other_applicant):
+    ids = emails_to([applicant, other_applicant], 100)
+
+    with CaptureQueriesContext(connection) as queries:
+        deliver_many(notification_ids=ids)
+
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert sum('"auth_group"' in q for q in sql) == 1  # the roles of both people, in one query
+    assert sum('"applications_merchantapplication"' in q for q in sql) == 2  # their pages: one per person
+    assert len(mail.outbox) == 100
+    assert set(Notification.objects.values_list("status", "attempts")) == {(DeliveryStatus.SENT, 1)}
+
+
+def test_a_row_sent_by_another_worker_after_the_batch_read_it_is_left_as_that_worker_left_it(applicant, monkeypatch):
+    ids = emails_to([applicant], 3)
+    elsewhere = timezone.now() - timedelta(minutes=1)
+    page_urls = services.letters.page_urls
+
+    def meanwhile_another_worker_sends_the_first(messages):
+        Notification.objects.filter(pk=ids[0]).update(status=DeliveryStatus.SENT, attempts=1, sent_at=elsewhere)
+        return page_urls(messages)
+
+    monkeypatch.setattr(services.letters, "page_urls", meanwhile_another_worker_sends_the_first)
+    deliver_many(notification_ids=ids)
+
+    assert sorted(m.subject for m in mail.outbox) == ["已收到申请 PA-ROWS0001", "已收到申请 PA-ROWS0002"]
+    first = Notification.objects.get(pk=ids[0])
+    assert (first.status, first.attempts, first.sent_at) == (DeliveryStatus.SENT, 1, elsewhere)
+
+
+@needs_postgres()
+@pytest.mark.django_db(transaction=True)
+def test_the_batch_gives_its_connection_back_with_commits_that_wait_for_the_disk(applicant):
+    ids = emails_to([applicant], 3)
+
+    deliver_many(notification_ids=ids)
+
+    assert len(mail.outbox) == 3
+    assert not Notification.objects.exclude(status=DeliveryStatus.SENT).exists()
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW synchronous_commit")
+        assert cursor.fetchone()[0] == "on"

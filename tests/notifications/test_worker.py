@@ -8,14 +8,15 @@ ignores. Every process started here is stopped in a fixture's teardown.
 
 import os
 import signal
+import socket
 import subprocess
 import sys
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import redis
 from django.conf import settings as django_settings
 from django.db import connection, transaction
 
@@ -44,6 +45,8 @@ pytestmark = [
 CELERY = Path(sys.executable).parent / "celery"
 WORKER_READY_TIMEOUT = 90
 DELIVERY_TIMEOUT = 120
+# Long enough for a duplicate message to be taken and run; the wait ends as soon as none is left.
+IDLE_TIMEOUT = 60
 
 
 @pytest.fixture
@@ -52,15 +55,25 @@ def broker(redis_server, settings) -> Iterator[RedisServer]:
     conf = celery_app.conf
     saved = (conf.broker_url, conf.task_always_eager)
     conf.broker_url, conf.task_always_eager = redis_server.url, False
-    celery_app.close()
-    celery_app.amqp._producer_pool = None
+    forget_connections()
     settings.REDIS_URL = redis_server.url  # what /healthz looks at
     try:
         yield redis_server
     finally:
         conf.broker_url, conf.task_always_eager = saved
-        celery_app.close()
-        celery_app.amqp._producer_pool = None
+        forget_connections()
+
+
+def forget_connections() -> None:
+    """Make the app take its connections and producers for the broker now configured.
+
+    What celery_app.close() does, but for the last step: close() also takes the app out of
+    Celery's active apps, so that a task module imported afterwards (its shared tasks) would
+    never be registered in it, and a later test looking a task up by name would find nothing.
+    The pools themselves are kombu's, shared by broker address: left open for the next user.
+    """
+    celery_app._pool = None
+    celery_app.amqp._producer_pool = None
 
 
 @pytest.fixture(autouse=True)
@@ -89,7 +102,13 @@ def worker_database_url() -> str:
 
 
 @pytest.fixture
-def start_worker(broker, tmp_path, gate) -> Iterator[Callable[..., subprocess.Popen]]:
+def workers() -> dict[str, subprocess.Popen]:
+    """The workers a test started, by node name."""
+    return {}
+
+
+@pytest.fixture
+def start_worker(broker, tmp_path, gate, workers) -> Iterator[Callable[..., subprocess.Popen]]:
     started: list[subprocess.Popen] = []
 
     def start(name: str, **env: str) -> subprocess.Popen:
@@ -136,6 +155,7 @@ def start_worker(broker, tmp_path, gate) -> Iterator[Callable[..., subprocess.Po
             return "ready." in log_path.read_text()
 
         wait_for(ready, WORKER_READY_TIMEOUT, f"worker {name} to be ready")
+        workers[f"{name}@{socket.gethostname()}"] = proc
         return proc
 
     try:
@@ -143,6 +163,32 @@ def start_worker(broker, tmp_path, gate) -> Iterator[Callable[..., subprocess.Po
     finally:
         for proc in started:
             stop_process_group(proc)
+
+
+def nothing_in_flight(broker: RedisServer, workers: dict[str, subprocess.Popen]) -> bool:
+    """No message that could still send: none waiting in Redis, none held by a live worker.
+
+    Checked in the order a message moves (the queue, the workers, Redis's unacknowledged
+    messages, which a message leaves only once its task has run): one on its way is seen at
+    one of the steps, never missed between two.
+    """
+    client = redis.Redis.from_url(broker.url)
+    if client.llen("celery"):
+        return False
+    live = [node for node, proc in workers.items() if proc.poll() is None]
+    inspect = celery_app.control.inspect(destination=live, timeout=5, limit=len(live))
+    for held in (inspect.active(), inspect.reserved(), inspect.scheduled()):
+        if held is None or set(held) != set(live) or any(held.values()):
+            return False  # a worker did not answer, or holds a task (running, prefetched or waiting)
+    return client.llen("celery") == 0 and client.hlen("unacked") == 0
+
+
+@pytest.fixture
+def until_idle(broker, workers) -> Callable[[], None]:
+    """Wait until no late duplicate can arrive any more, instead of sleeping a while."""
+    return lambda: wait_for(
+        lambda: nothing_in_flight(broker, workers), IDLE_TIMEOUT, "the workers and the queue to be idle"
+    )
 
 
 def email_status(app: MerchantApplication) -> str:
@@ -167,7 +213,7 @@ def test_a_submissions_email_is_delivered_by_the_worker(ready_draft, applicant, 
 
 
 def test_with_redis_down_twenty_submissions_succeed_and_all_are_delivered_once_when_it_is_back(
-    ready_draft, applicant, broker, start_worker, sent_log, client
+    ready_draft, applicant, broker, start_worker, sent_log, client, until_idle
 ):
     start_worker("w1")
     drafts = [ready_draft() for _ in range(20)]
@@ -191,13 +237,13 @@ def test_with_redis_down_twenty_submissions_succeed_and_all_are_delivered_once_w
         DELIVERY_TIMEOUT,
         "the 20 emails to be sent after Redis came back",
     )
-    time.sleep(2)  # a late duplicate would show here
+    until_idle()  # a late duplicate would be sent by now
     assert sorted(sent_log()) == sorted(f"{applicant.email}\t已收到申请 {app.reference}" for app in drafts)
     assert set(emails.values_list("attempts", flat=True)) == {1}
 
 
 def test_a_worker_killed_mid_delivery_leaves_the_email_delivered_exactly_once(
-    ready_draft, applicant, start_worker, sent_log, gate
+    ready_draft, applicant, start_worker, sent_log, gate, until_idle
 ):
     (gate / "hold").touch()
     # The broker hands a message back once unacknowledged for this long (production: an hour).
@@ -214,14 +260,14 @@ def test_a_worker_killed_mid_delivery_leaves_the_email_delivered_exactly_once(
 
     start_worker("second", CELERY_VISIBILITY_TIMEOUT="5")
     wait_for(lambda: email_status(app) == DeliveryStatus.SENT, DELIVERY_TIMEOUT, "the new worker to send the email")
-    time.sleep(2)  # a late duplicate would show here
+    until_idle()  # a late duplicate would be sent by now
     assert sent_log() == [f"{applicant.email}\t已收到申请 {app.reference}"]
     row = Notification.objects.get(channel=Channel.EMAIL)
     assert row.attempts == 1
 
 
 def test_a_thousand_notifications_are_delivered_by_two_workers_in_batches_each_exactly_once(
-    applicant, other_applicant, start_worker, sent_log, tmp_path
+    applicant, other_applicant, start_worker, sent_log, tmp_path, until_idle
 ):
     start_worker("w1")
     start_worker("w2")
@@ -238,7 +284,7 @@ def test_a_thousand_notifications_are_delivered_by_two_workers_in_batches_each_e
 
     wait_for(lambda: len(sent_log()) >= 1000, DELIVERY_TIMEOUT, "the workers to send 1,000 emails")
     wait_for(lambda: not emails.exclude(status=DeliveryStatus.SENT).exists(), 30, "the last rows to be marked sent")
-    time.sleep(2)  # a late duplicate would show here
+    until_idle()  # a late duplicate would be sent by now
     expected = [f"{people[n % 2].email}\t已收到申请 PA-MANY{n:04d}" for n in range(1000)]
     assert sorted(sent_log()) == sorted(expected)
     assert set(emails.values_list("attempts", flat=True)) == {1}
