@@ -77,7 +77,8 @@ def test_the_warning_scans_open_warnings_on_the_silent_terminals(db):
     silent = warnings.filter(kind="no_heartbeat").values_list("terminal_id", flat=True)
     cutoff = timezone.now() - timedelta(hours=24)
     assert all(
-        h.last_heartbeat_at is None or h.last_heartbeat_at < cutoff for h in TerminalHealth.objects.filter(terminal_id__in=silent)
+        h.last_heartbeat_at is None or h.last_heartbeat_at < cutoff
+        for h in TerminalHealth.objects.filter(terminal_id__in=silent)
     )
 
 

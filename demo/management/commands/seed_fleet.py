@@ -116,10 +116,13 @@ def sample_fleet() -> FleetSample:
                 ("s-97", EventKind.SIGNIN, "97", {}),
             ):
                 device_report_store(
-                    terminal=terminal, report=Report(event_id=event_id, kind=kind, at=now, response_code=code, config=config)
+                    terminal=terminal,
+                    report=Report(event_id=event_id, kind=kind, at=now, response_code=code, config=config),
                 )
             heartbeat = DeviceEvent.objects.get(terminal=terminal, event_id="s-hb")
-            case = case_open(terminal=terminal, by=people["applicant"], code="97", answers={"note": "今天早上开始显示无效终端"})
+            case = case_open(
+                terminal=terminal, by=people["applicant"], code="97", answers={"note": "今天早上开始显示无效终端"}
+            )
             case_resolve(case=case, by=people["support"], resolution=RESOLUTIONS[0])
             case.refresh_from_db()
             sample = FleetSample(
@@ -269,7 +272,9 @@ class Fleet:
 
 
 class Command(BaseCommand):
-    help = "Create N live terminals with their applications, reports, health, warnings and cases (bulk, for load tests)."
+    help = (
+        "Create N live terminals with their applications, reports, health, warnings and cases (bulk, for load tests)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("count", type=int)
@@ -278,7 +283,9 @@ class Command(BaseCommand):
         parser.add_argument("--reports", type=int, default=8, help="reports per terminal over those days")
         parser.add_argument("--seed", type=int, default=None, help="random seed, for the same data twice")
 
-    def handle(self, *args: object, count: int, batch: int, days: int, reports: int, seed: int | None, **_: object) -> None:
+    def handle(
+        self, *args: object, count: int, batch: int, days: int, reports: int, seed: int | None, **_: object
+    ) -> None:
         started = time.monotonic()
         rng = random.Random(seed)
         run = uuid.uuid4().hex[:10]
@@ -290,7 +297,9 @@ class Command(BaseCommand):
         }
         applicants = bulk._people(run, "applicant", max(1, count // 2), Role.APPLICANT, batch=5000)
         sample, paths = sample_fleet(), sample_paths()
-        self.stdout.write(f"  a terminal's and a case's path walked through the services ({time.monotonic() - started:.1f} s)")
+        self.stdout.write(
+            f"  a terminal's and a case's path walked through the services ({time.monotonic() - started:.1f} s)"
+        )
         generator = Generator(rng, paths=paths, reviewers=people["reviewer"], support=people["support"], days=365)
         generator.serials_from_database()
         fleet = Fleet(rng, sample, run=run, days=days, reports=reports, now=generator.now)
@@ -299,7 +308,9 @@ class Command(BaseCommand):
         with _timestamps_as_given():
             while made < count:
                 size = min(batch, count - made)
-                plans = [generator.application(applicants[(made + i) % len(applicants)], Status.ACTIVE) for i in range(size)]
+                plans = [
+                    generator.application(applicants[(made + i) % len(applicants)], Status.ACTIVE) for i in range(size)
+                ]
                 with transaction.atomic():
                     bulk._write(plans, content_type, batch)
                     rows = [fleet.rows(p.app, {s.transition: s.at for s in p.steps}, people) for p in plans]
