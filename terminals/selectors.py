@@ -61,8 +61,12 @@ def inventory(*, status: str = "", search: str = "") -> QuerySet[Terminal]:
     terminals = Terminal.objects.select_related("application").order_by("serial_number")
     if status in TerminalStatus.values:
         terminals = terminals.filter(status=status)
+    search = search.strip()
     if search:
-        terminals = terminals.filter(serial_number__icontains=search.strip())
+        # Three characters or more anywhere in the serial (a trigram index on PostgreSQL); fewer,
+        # at its start (a pattern index): a trigram index cannot serve a shorter pattern.
+        lookup = "serial_number__icontains" if len(search) >= 3 else "serial_number__istartswith"
+        terminals = terminals.filter(**{lookup: search})
     return terminals
 
 
