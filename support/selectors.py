@@ -57,17 +57,26 @@ def merchant_cases(user: User) -> QuerySet[SupportCase]:
 
 
 def case_queue(*, status: str = "open") -> QuerySet[SupportCase]:
-    """Open cases oldest first (the longest waiting on top); resolved ones newest first."""
-    cases = SupportCase.objects.select_related("terminal", "application", "application__applicant")
+    """Open cases oldest first (the longest waiting on top); resolved ones newest first.
+
+    Only the columns the queue shows: a case's checks and answers (JSON) and the application's
+    sealed numbers (decrypted on load) cost more than the rest of the page (issue 15)."""
+    cases = SupportCase.objects.select_related("terminal", "application").only(
+        "reference", "created_at", "resolved_at", "code", "symptom", "status", "terminal__serial_number",
+        # The state too: the application's model reads it as it loads (django-fsm's concurrency check).
+        "application__reference", "application__status",
+    )  # fmt: skip
     if status == "resolved":
         return cases.filter(status=CaseStatus.RESOLVED).order_by("-resolved_at")
     return cases.filter(status__in=OPEN_CASE_STATUSES).order_by("created_at")
 
 
 def open_warnings() -> QuerySet[EarlyWarning]:
+    """The open warnings newest first, with the terminal's serial number (what the queue shows)."""
     return (
         EarlyWarning.objects.filter(closed_at__isnull=True)
-        .select_related("terminal", "terminal__application")
+        .select_related("terminal")
+        .only("kind", "opened_at", "closed_at", "terminal__serial_number")
         .order_by("-opened_at")
     )
 

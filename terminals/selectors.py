@@ -58,7 +58,13 @@ def signin_advice(code: str, *, issued_tid: str | None = None) -> str:
 
 
 def inventory(*, status: str = "", search: str = "") -> QuerySet[Terminal]:
-    terminals = Terminal.objects.select_related("application").order_by("serial_number")
+    """The inventory's rows, with only the columns it shows: the application's sealed numbers
+    would be decrypted for every row (its state is read as it loads: django-fsm's check)."""
+    terminals = (
+        Terminal.objects.select_related("application")
+        .only("serial_number", "model", "status", "tid", "application__reference", "application__status")
+        .order_by("serial_number")
+    )
     if status in TerminalStatus.values:
         terminals = terminals.filter(status=status)
     search = search.strip()
