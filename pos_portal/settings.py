@@ -490,6 +490,12 @@ CELERY_BEAT_SCHEDULE = vars().get("CELERY_BEAT_SCHEDULE", {}) | {
         "schedule": 3600.0,
         "options": {"expires": 3600},
     },
+    # The staff dashboard's error codes per day: counted off the request, as its other figures.
+    "support-terminal-health": {
+        "task": "support.tasks.refresh_terminal_health",
+        "schedule": float(max(STAFF_DASHBOARD_CACHE_SECONDS, 10)),
+        "options": {"expires": max(STAFF_DASHBOARD_CACHE_SECONDS, 10)},
+    },
 }
 # Registrations at the acquirer host are due rows (terminals.HostRegistration) sent by a job;
 # this one sends those due again after a failure (backoff) or left by a broker that was down.

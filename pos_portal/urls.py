@@ -6,7 +6,7 @@ from django.views.i18n import JavaScriptCatalog
 from core.contact import PORTAL_NAME
 from terminals import device_api
 
-from . import views
+from . import stock_admin, views
 
 # Lazy: the admin's header reads in each reader's language.
 admin.site.site_header = PORTAL_NAME
@@ -16,6 +16,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", include("pos_portal.health")),
     path("bench/floor/", views.bench_floor, name="bench_floor"),
+    path("bench/stock-admin/", stock_admin.site.urls),
     # One sign-in form for everyone: the admin's own would skip the throttle and the second factor.
     path("admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
     path("admin/", admin.site.urls),

@@ -68,6 +68,39 @@ PAGES: list[tuple[str, str, bool]] = [
     ("admin: applications, search", f"/admin/applications/merchantapplication/?q={SEARCH}", False),
     ("admin: applications, ?_facets=True", "/admin/applications/merchantapplication/?_facets=True", False),
     ("admin: outbox", "/admin/notifications/notification/", False),
+    # Django's own admin with the same columns, filters and search fields (pos_portal/stock_admin.py).
+    ("stock admin: applications", "/bench/stock-admin/applications/merchantapplication/", False),
+    ("stock admin: applications, search", f"/bench/stock-admin/applications/merchantapplication/?q={SEARCH}", False),
+]
+# Our admin's page over the stock admin's: the goal is 0.5 or less.
+AGAINST_STOCK = [
+    ("admin: applications", "stock admin: applications"),
+    ("admin: applications, search", "stock admin: applications, search"),
+]
+# The pages that read the fleet, on a database of their own with --fleet terminals ({serial}: a
+# terminal with an open case, {case}: that case; {far}: a page near the end of the inventory).
+FLEET_PAGES: list[tuple[str, str, bool]] = [
+    ("floor (logged in, no template)", "/bench/floor/", False),
+    ("home page (logged in)", "/", False),
+    ("dashboard with the fleet (figures cached)", "/dashboard/", False),
+    ("dashboard with the fleet (cache emptied each time)", "/dashboard/", True),
+    ("support case queue: open", "/support/queue/", False),
+    ("support case queue: resolved", "/support/queue/?show=resolved", False),
+    ("support case queue: open, far page", "/support/queue/?page={far_cases}", False),
+    ("support case page", "/support/queue/{case}/", False),
+    ("terminal inventory", "/terminals/", False),
+    ("terminal inventory: Active", "/terminals/?status=active", False),
+    ("terminal inventory: far page", "/terminals/?page={far}", False),
+    ("terminal inventory: search a serial", "/terminals/?q={serial}", False),
+    ("terminal page", "/terminals/{serial}/", False),
+    # The fleet's database holds an application per terminal: the admins against a large table.
+    *[page for page in PAGES if page[0] in {label for pair in AGAINST_STOCK for label in pair}],
+]
+LOADED_FLEET = [
+    "floor (logged in, no template)",
+    "dashboard with the fleet (figures cached)",
+    "support case queue: open",
+    "terminal inventory",
 ]
 LOADED = [
     "floor (logged in, no template)",
@@ -174,14 +207,16 @@ def get(port: int, path: str, cookie: str) -> tuple[int, float]:
         conn.close()
 
 
-def latencies(port: int, cookie: str, review: str, rounds: int, flush: Callable[[], None]) -> dict[str, list[float]]:
+def latencies(
+    port: int, cookie: str, places: dict[str, str], rounds: int, flush: Callable[[], None], pages: list
+) -> dict[str, list[float]]:
     """Round-robin over the pages, so that a busy moment of the machine slows them all alike."""
-    samples: dict[str, list[float]] = {label: [] for label, _path, _cold in PAGES}
+    samples: dict[str, list[float]] = {label: [] for label, _path, _cold in pages}
     for round_ in range(rounds + 3):  # three rounds to warm each worker's templates and connection
-        for label, path, cold in PAGES:
+        for label, path, cold in pages:
             if cold:
                 flush()
-            status, ms = get(port, path.format(review=review), cookie)
+            status, ms = get(port, path.format(**places), cookie)
             if status != 200:
                 raise SystemExit(f"{label}: {path} answered {status}")
             if round_ >= 3:
@@ -222,7 +257,7 @@ def wrk(port: int, path: str, cookie: str, seconds: int, connections: int) -> tu
 # --- Databases (each step runs in a subprocess set up for that database) --------------------
 
 
-def database_url(base: str, size: int) -> str:
+def database_url(base: str, size: int | str) -> str:
     parts = urlsplit(base)
     return urlunsplit(parts._replace(path=f"{parts.path.rstrip('/')}_bench_{size}"))
 
@@ -253,17 +288,10 @@ def in_django(step: str, env: dict[str, str], *args: str) -> dict[str, Any]:
 
 def step_prepare(size: int) -> dict[str, Any]:
     """Migrate, seed up to `size` applications (seed_bulk, by its command name), log a staff member in."""
-    from allauth.mfa.models import Authenticator
-    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
-    from django.contrib.auth.models import Group
     from django.core.management import call_command
     from django.db import connection
-    from django.test import Client
 
-    from accounts.models import User
-    from accounts.roles import Role, grant_admin_permissions
     from applications.models import MerchantApplication
-    from installations.dashboard import refresh_figures
 
     call_command("migrate", verbosity=0)
     have = MerchantApplication.objects.count()
@@ -274,6 +302,66 @@ def step_prepare(size: int) -> dict[str, Any]:
         seeded = time.monotonic() - start
         with connection.cursor() as cursor:
             cursor.execute("VACUUM ANALYZE")
+    cookie = bench_login()
+    review = MerchantApplication.objects.filter(status="submitted").order_by("status_changed_at", "id").first()
+    return {
+        "applications": MerchantApplication.objects.count(),
+        "seeded_seconds": round(seeded, 1),
+        "cookie": cookie,
+        "places": {"review": review.reference},
+    }
+
+
+def step_prepare_fleet(terminals: int) -> dict[str, Any]:
+    """Migrate, seed 1,000 applications and `terminals` live terminals (seed_fleet), log in."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from applications.models import MerchantApplication
+    from support.models import OPEN_CASE_STATUSES, SupportCase
+    from support.selectors import refresh_terminal_health
+    from terminals.models import Terminal
+
+    call_command("migrate", verbosity=0)
+    start = time.monotonic()
+    if (have := MerchantApplication.objects.count()) < 1000:
+        call_command("seed_bulk", str(1000 - have), "--seed", "1", stdout=sys.stderr)
+    if (have := Terminal.objects.count()) < terminals:
+        call_command("seed_fleet", str(terminals - have), "--seed", "1", stdout=sys.stderr)
+    seeded = time.monotonic() - start
+    if seeded > 1:
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM ANALYZE")
+    cookie = bench_login()
+    # The error codes per day as the periodic job leaves them.
+    refresh_terminal_health()
+    case = SupportCase.objects.filter(status__in=OPEN_CASE_STATUSES).select_related("terminal").order_by("pk").first()
+    count = Terminal.objects.count()
+    return {
+        "applications": MerchantApplication.objects.count(),
+        "terminals": count,
+        "seeded_seconds": round(seeded, 1),
+        "cookie": cookie,
+        "places": {
+            "serial": case.terminal.serial_number,
+            "case": case.reference,
+            "far": max(1, count // 50 - 10),
+            "far_cases": max(1, SupportCase.objects.filter(status__in=OPEN_CASE_STATUSES).count() // 50 - 1),
+        },
+    }
+
+
+def bench_login() -> str:
+    """The bench's staff member (reviewer and support, admin permissions), logged in: the session's cookie."""
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+    from django.contrib.auth.models import Group
+    from django.test import Client
+
+    from accounts.models import User
+    from accounts.roles import Role, grant_admin_permissions
+    from installations.dashboard import refresh_figures
+
     user, _created = User.objects.get_or_create(
         email=BENCH_EMAIL, defaults={"username": "bench-staff", "is_staff": True, "first_name": "Bench"}
     )
@@ -287,13 +375,7 @@ def step_prepare(size: int) -> dict[str, Any]:
     refresh_figures()
     client = Client()
     client.force_login(user)
-    review = MerchantApplication.objects.filter(status="submitted").order_by("status_changed_at", "id").first()
-    return {
-        "applications": MerchantApplication.objects.count(),
-        "seeded_seconds": round(seeded, 1),
-        "cookie": client.cookies["sessionid"].value,
-        "review": review.reference,
-    }
+    return client.cookies["sessionid"].value
 
 
 def step_write_notifications(count: int) -> dict[str, Any]:
@@ -388,6 +470,81 @@ def table(rows: list[list[str]], header: list[str]) -> str:
     return "\n".join([line(header), "|" + "|".join("-" * (w + 2) for w in widths) + "|", *map(line, rows)])
 
 
+def bench_env(url: str, redis_url: str) -> dict[str, str]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": url,
+        "REDIS_URL": redis_url,
+        "BENCH_FLOOR": "true",
+        "DJANGO_DEBUG": "false",
+        "LOG_LEVEL": "WARNING",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    env.pop("DB_CONN_MAX_AGE", None)
+    return env
+
+
+def load_average() -> str:
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def measure(
+    env: dict[str, str],
+    args: argparse.Namespace,
+    log: Path,
+    prepared: dict[str, Any],
+    redis_client: Any,
+    pages: list[tuple[str, str, bool]],
+    loaded: list[str],
+    *,
+    no_conn: bool = False,
+) -> dict[str, float]:
+    """The pages' latencies against the floor, then the loaded ones under wrk; the medians."""
+    has_wrk = bool(shutil.which("wrk"))
+    cookie, places = prepared["cookie"], prepared["places"]
+    rows: list[list[str]] = []
+    with gunicorn(env, args.port, log):
+        samples = latencies(args.port, cookie, places, args.rounds, redis_client.flushdb, pages)
+        medians = {label: statistics.median(times) for label, times in samples.items()}
+        floor, home = medians[pages[0][0]], medians[pages[1][0]]
+        table_rows = [
+            [
+                label,
+                f"{statistics.median(times):.1f}",
+                f"{statistics.quantiles(times, n=20)[-1]:.1f}",
+                f"{statistics.median(times) / floor:.2f}",
+                f"{statistics.median(times) / home:.2f}",
+            ]
+            for label, times in samples.items()
+        ]
+        print(table(table_rows, ["page", "median ms", "p95 ms", "× floor", "× home"]))
+        print(f"load average now {load_average()}")
+        if not has_wrk:
+            print("\n(wrk is not installed: no figures under load. apt-get install wrk)")
+            return medians
+        print(f"\nUnder load: wrk, {args.connections} connections, {args.load_seconds} s per page")
+        rates = {}
+        for label, path, _cold in pages:
+            if label in loaded:
+                rates[label], errors = wrk(
+                    args.port, path.format(**places), cookie, args.load_seconds, args.connections
+                )
+                rows.append([label, f"{rates[label]:.0f}", f"{rates[label] / rates[loaded[0]]:.2f}", errors])
+    if no_conn:
+        # The floor again, with a new database connection per request (DB_CONN_MAX_AGE=0).
+        with gunicorn({**env, "DB_CONN_MAX_AGE": "0"}, args.port, log.with_suffix(".noconn.log")):
+            rate, errors = wrk(args.port, pages[0][1], cookie, args.load_seconds, args.connections)
+        rows.append(["floor, no persistent connections", f"{rate:.0f}", f"{rate / rates[loaded[0]]:.2f}", errors])
+    print(table(rows, ["page", "requests/s", "× floor", "errors"]))
+    print(f"load average now {load_average()}")
+    return medians
+
+
+def against_stock(medians: dict[str, float]) -> None:
+    for ours, stock in AGAINST_STOCK:
+        print(f"{ours} / {stock}: {medians[ours] / medians[stock]:.2f} (goal: 0.5 or less)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="1000 100000", help='applications per database, e.g. "1000 100000"')
@@ -397,6 +554,9 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=10_000, help="notifications (and no-op tasks) to send")
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8089")))
     parser.add_argument("--delivery-only", action="store_true", help="only the delivery figures")
+    parser.add_argument(
+        "--fleet", type=int, default=80_000, help="live terminals of the fleet database (0: no fleet pages)"
+    )
     args = parser.parse_args()
     sizes = sorted(int(s) for s in args.sizes.split())
     base_url = os.environ.get("DATABASE_URL", "")
@@ -420,16 +580,7 @@ def main() -> None:
         for size in sizes:
             url = database_url(base_url, size)
             create_database(url)
-            env = {
-                **os.environ,
-                "DATABASE_URL": url,
-                "REDIS_URL": redis_url,
-                "BENCH_FLOOR": "true",
-                "DJANGO_DEBUG": "false",
-                "LOG_LEVEL": "WARNING",
-            }
-            env.pop("CELERY_BROKER_URL", None)
-            env.pop("DB_CONN_MAX_AGE", None)
+            env = bench_env(url, redis_url)
             prepared = in_django("prepare", env, str(size))
             print(
                 f"\n## {prepared['applications']:,} applications (database {urlsplit(url).path.lstrip('/')}"
@@ -437,50 +588,10 @@ def main() -> None:
                 + ")"
             )
             if not args.delivery_only:
-                with gunicorn(env, args.port, folder / f"gunicorn-{size}.log"):
-                    samples = latencies(
-                        args.port, prepared["cookie"], prepared["review"], args.rounds, redis_client.flushdb
-                    )
-                    medians[size] = {label: statistics.median(times) for label, times in samples.items()}
-                    floor, home = medians[size][PAGES[0][0]], medians[size][PAGES[1][0]]
-                    rows = [
-                        [
-                            label,
-                            f"{statistics.median(times):.1f}",
-                            f"{statistics.quantiles(times, n=20)[-1]:.1f}",
-                            f"{statistics.median(times) / floor:.2f}",
-                            f"{statistics.median(times) / home:.2f}",
-                        ]
-                        for label, times in samples.items()
-                    ]
-                    print(table(rows, ["page", "median ms", "p95 ms", "× floor", "× home"]))
-                    print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-
-                    if has_wrk:
-                        print(f"\nUnder load: wrk, {args.connections} connections, {args.load_seconds} s per page")
-                        rates = {}
-                        rows = []
-                        for label, path, _cold in PAGES:
-                            if label in LOADED:
-                                path = path.format(review=prepared["review"])
-                                rates[label], errors = wrk(
-                                    args.port, path, prepared["cookie"], args.load_seconds, args.connections
-                                )
-                                rows.append([label, f"{rates[label]:.0f}", "", errors])
-                        floor_rate = rates[LOADED[0]]
-                        for row, rate in zip(rows, rates.values(), strict=True):
-                            row[2] = f"{rate / floor_rate:.2f}"
-                if has_wrk:
-                    # The floor again, with a new database connection per request (DB_CONN_MAX_AGE=0).
-                    with gunicorn({**env, "DB_CONN_MAX_AGE": "0"}, args.port, folder / f"gunicorn-{size}-noconn.log"):
-                        rate, errors = wrk(
-                            args.port, PAGES[0][1], prepared["cookie"], args.load_seconds, args.connections
-                        )
-                    rows.append(["floor, no persistent connections", f"{rate:.0f}", f"{rate / floor_rate:.2f}", errors])
-                    print(table(rows, ["page", "requests/s", "× floor", "errors"]))
-                    print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-                else:
-                    print("\n(wrk is not installed: no figures under load. apt-get install wrk)")
+                medians[size] = measure(
+                    env, args, folder / f"gunicorn-{size}.log", prepared, redis_client, PAGES, LOADED, no_conn=has_wrk
+                )
+                against_stock(medians[size])
 
             if size == sizes[0]:
                 print(
@@ -510,6 +621,19 @@ def main() -> None:
                 )
                 print(f"load average now {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
+        if args.fleet and not args.delivery_only:
+            url = database_url(base_url, "fleet")
+            create_database(url)
+            env = bench_env(url, redis_url)
+            prepared = in_django("prepare-fleet", env, str(args.fleet))
+            print(
+                f"\n## A fleet of {prepared['terminals']:,} terminals (database {urlsplit(url).path.lstrip('/')}"
+                + (f", seeded in {prepared['seeded_seconds']} s" if prepared["seeded_seconds"] else "")
+                + ")"
+            )
+            fleet = measure(env, args, folder / "gunicorn-fleet.log", prepared, redis_client, FLEET_PAGES, LOADED_FLEET)
+            against_stock(fleet)
+
     if len(sizes) > 1 and not args.delivery_only:
         small, large = sizes[0], sizes[-1]
         print(f"\n## {large:,} / {small:,} applications: each page's median, larger over smaller")
@@ -527,12 +651,16 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 1 and sys.argv[1] in {"prepare", "write-notifications"}:
+    if len(sys.argv) > 1 and sys.argv[1] in {"prepare", "prepare-fleet", "write-notifications"}:
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pos_portal.settings")
         import django
 
         django.setup()
-        steps = {"prepare": step_prepare, "write-notifications": step_write_notifications}
+        steps = {
+            "prepare": step_prepare,
+            "prepare-fleet": step_prepare_fleet,
+            "write-notifications": step_write_notifications,
+        }
         print(json.dumps(steps[sys.argv[1]](*(int(a) for a in sys.argv[2:]))))
     else:
         main()

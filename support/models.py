@@ -123,6 +123,11 @@ class SupportCase(models.Model):
         ordering = ["-created_at"]
         indexes = [
             models.Index(fields=["status", "created_at"], name="case_status_age"),
+            # The queue's open cases, oldest first: the statuses of an open case are four, which
+            # (status, created_at) cannot give in order without sorting every open case.
+            models.Index(
+                fields=["created_at"], name="case_open_age", condition=models.Q(status__in=OPEN_CASE_STATUSES)
+            ),
             # The queue's "resolved" list, newest first: without it, every resolved case is sorted.
             models.Index(fields=["-resolved_at"], name="case_resolved", condition=models.Q(status="resolved")),
         ]

@@ -3,11 +3,14 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
+from applications.models import FigureSnapshot
 from installations.models import Visit
 from terminals.models import DeviceEvent, Terminal, TerminalHealth, TerminalStatus
 from terminals.selectors import inventory_counts
@@ -54,17 +57,26 @@ def merchant_cases(user: User) -> QuerySet[SupportCase]:
 
 
 def case_queue(*, status: str = "open") -> QuerySet[SupportCase]:
-    """Open cases oldest first (the longest waiting on top); resolved ones newest first."""
-    cases = SupportCase.objects.select_related("terminal", "application", "application__applicant")
+    """Open cases oldest first (the longest waiting on top); resolved ones newest first.
+
+    Only the columns the queue shows: a case's checks and answers (JSON) and the application's
+    sealed numbers (decrypted on load) cost more than the rest of the page (issue 15)."""
+    cases = SupportCase.objects.select_related("terminal", "application").only(
+        "reference", "created_at", "resolved_at", "code", "symptom", "status", "terminal__serial_number",
+        # The state too: the application's model reads it as it loads (django-fsm's concurrency check).
+        "application__reference", "application__status",
+    )  # fmt: skip
     if status == "resolved":
         return cases.filter(status=CaseStatus.RESOLVED).order_by("-resolved_at")
     return cases.filter(status__in=OPEN_CASE_STATUSES).order_by("created_at")
 
 
 def open_warnings() -> QuerySet[EarlyWarning]:
+    """The open warnings newest first, with the terminal's serial number (what the queue shows)."""
     return (
         EarlyWarning.objects.filter(closed_at__isnull=True)
-        .select_related("terminal", "terminal__application")
+        .select_related("terminal")
+        .only("kind", "opened_at", "closed_at", "terminal__serial_number")
         .order_by("-opened_at")
     )
 
@@ -90,14 +102,18 @@ class HealthSummary:
     codes_by_day: dict[str, list[int]]
     open_incident: Incident | None
     open_warnings: int
+    computed_at: datetime | None = None  # when the codes per day were counted
 
 
-def terminal_health_summary(*, days: int = 14, now: datetime | None = None) -> HealthSummary:
-    """Terminals by status and the error codes reported per day, for the staff dashboard (4 queries)."""
+HEALTH_CACHE_KEY = "support:terminal-health:v1:{days}"
+HEALTH_LOCK_KEY = "support:terminal-health:refreshing:{days}"
+HEALTH_SNAPSHOT_KEY = "terminal-health:{days}"
+
+
+def error_codes_per_day(*, days: int = 14, now: datetime | None = None) -> dict[str, object]:
+    """The error codes reported on each of the last `days` days: an aggregate over every report
+    of the period (with a fleet, hundreds of thousands), so computed by the periodic job only."""
     now = now or timezone.now()
-    # The inventory's counts: cached, and forgotten at every change of a terminal's status.
-    counts = inventory_counts()
-    by_status = [(value, str(label), counts.get(value, 0)) for value, label in TerminalStatus.choices]
     today = timezone.localdate(now)
     day_list = [today - timedelta(days=days - 1 - i) for i in range(days)]
     since = timezone.make_aware(datetime.combine(day_list[0], datetime.min.time()))
@@ -107,6 +123,7 @@ def terminal_health_summary(*, days: int = 14, now: datetime | None = None) -> H
         .annotate(day=TruncDate("received_at"))
         .values("day", "response_code")
         .annotate(n=Count("pk"))
+        .order_by()
     )
     index = {d: i for i, d in enumerate(day_list)}
     codes_by_day: dict[str, list[int]] = {}
@@ -114,13 +131,70 @@ def terminal_health_summary(*, days: int = 14, now: datetime | None = None) -> H
         series = codes_by_day.setdefault(row["response_code"], [0] * days)
         if row["day"] in index:
             series[index[row["day"]]] += row["n"]
-    codes = sorted(codes_by_day)
-    codes_by_day = {code: codes_by_day[code] for code in codes}
+    return {
+        "days": [d.isoformat() for d in day_list],
+        "codes_by_day": {code: codes_by_day[code] for code in sorted(codes_by_day)},
+        "computed_at": now,
+    }
+
+
+def refresh_terminal_health(*, days: int = 14) -> dict[str, object] | None:
+    """Count the codes per day into the cache and the database (the periodic job, and once when
+    nothing was ever counted); None if another refresh is running (no stampede)."""
+    seconds = max(settings.STAFF_DASHBOARD_CACHE_SECONDS, 10)
+    if not cache.add(HEALTH_LOCK_KEY.format(days=days), 1, timeout=seconds):
+        return None
+    try:
+        figures = error_codes_per_day(days=days)
+        FigureSnapshot.objects.update_or_create(
+            key=HEALTH_SNAPSHOT_KEY.format(days=days), defaults={"data": figures, "computed_at": figures["computed_at"]}
+        )
+        cache.set(HEALTH_CACHE_KEY.format(days=days), figures, 2 * seconds)
+        return figures
+    finally:
+        cache.delete(HEALTH_LOCK_KEY.format(days=days))
+
+
+def forget_terminal_health_summary(*, days: int = 14) -> None:
+    """Forget the counted codes (after rows were written around the services, a bulk load):
+    the next view counts them again."""
+    cache.delete(HEALTH_CACHE_KEY.format(days=days))
+    FigureSnapshot.objects.filter(key=HEALTH_SNAPSHOT_KEY.format(days=days)).delete()
+
+
+def _codes_per_day(days: int) -> dict[str, object] | None:
+    """The last count: from the cache, else (cold start) from the database, else counted now."""
+    key = HEALTH_CACHE_KEY.format(days=days)
+    figures = cache.get(key)
+    if figures is not None:
+        return figures
+    row = FigureSnapshot.objects.filter(key=HEALTH_SNAPSHOT_KEY.format(days=days)).first()
+    if row is None:
+        return refresh_terminal_health(days=days)
+    figures = {**row.data, "computed_at": row.computed_at}
+    # Kept until the next refresh replaces it: the other views of a cold start read it here.
+    cache.set(key, figures, max(settings.STAFF_DASHBOARD_CACHE_SECONDS, 10))
+    return figures
+
+
+def terminal_health_summary(*, days: int = 14) -> HealthSummary:
+    """Terminals by status and the error codes reported per day, for the staff dashboard.
+
+    The counts per status are the inventory's (cached, forgotten at every change of status);
+    the codes per day are the periodic job's last count (support.tasks.refresh_terminal_health),
+    never an aggregate over the reports in a page view once counted; the open incident and the
+    number of open warnings are read live, each through its partial index.
+    """
+    counts = inventory_counts()
+    by_status = [(value, str(label), counts.get(value, 0)) for value, label in TerminalStatus.choices]
+    figures = _codes_per_day(days) or {}
+    codes_by_day: dict[str, list[int]] = figures.get("codes_by_day", {})  # type: ignore[assignment]
     return HealthSummary(
         by_status=by_status,
-        days=day_list,
-        codes=codes,
+        days=[date.fromisoformat(d) for d in figures.get("days", [])],  # type: ignore[attr-defined]
+        codes=list(codes_by_day),
         codes_by_day=codes_by_day,
         open_incident=open_incident(),
         open_warnings=EarlyWarning.objects.filter(closed_at__isnull=True).count(),
+        computed_at=figures.get("computed_at"),  # type: ignore[arg-type]
     )

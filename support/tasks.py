@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import selectors, services
 
 
 @shared_task(acks_late=True)
@@ -23,3 +23,9 @@ def scan_idle_terminals() -> None:
 @shared_task(acks_late=True)
 def scan_configuration_drift() -> None:
     services.warnings_scan_drift()
+
+
+@shared_task(acks_late=True)
+def refresh_terminal_health() -> None:
+    """Count the error codes per day for the staff dashboard, so that no page view counts them."""
+    selectors.refresh_terminal_health()

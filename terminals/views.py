@@ -16,6 +16,8 @@ from .models import Terminal, TerminalStatus
 from .selectors import history_of, inventory, inventory_counts
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
+# The matches of a search listed at most: beyond, the person types more of the serial.
+MAX_SEARCH_MATCHES = 1000
 
 
 def _staff_only(request: HttpRequest) -> None:
@@ -29,11 +31,19 @@ def inventory_list(request: HttpRequest) -> HttpResponse:
     status = request.GET.get("status", "")
     search = request.GET.get("q", "")
     counts = inventory_counts()
-    # The counts per status already say how many rows the page numbers need; ids first (core.paging).
-    known = None if search.strip() else (counts.get(status, 0) if status in counts else sum(counts.values()))
-    page = IdsFirstPaginator(inventory(status=status, search=search), 50, count=known).get_page(request.GET.get("page"))
+    terminals = inventory(status=status, search=search)
+    # The counts per status already say how many rows the page numbers need; a search counts
+    # its matches only up to a bound (a character or two matches a whole fleet); ids first (core.paging).
+    capped = False
+    if search.strip():
+        known = terminals[: MAX_SEARCH_MATCHES + 1].count()
+        capped, known = known > MAX_SEARCH_MATCHES, min(known, MAX_SEARCH_MATCHES)
+    else:
+        known = counts.get(status, 0) if status in counts else sum(counts.values())
+    page = IdsFirstPaginator(terminals, 50, count=known).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "capped": capped,
         "status": status,
         "q": search,
         "counts": [(s, s.label, counts[s.value]) for s in TerminalStatus],

@@ -8,13 +8,15 @@ from collections.abc import Callable
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from applications.choices import Status
 from applications.models import MerchantApplication
 from applications.selectors import personal_number_token
 from notifications.models import Channel, DeliveryStatus, Notification
 from support.models import CaseStatus, EarlyWarning, SupportCase, WarningKind
-from terminals.models import Terminal, TerminalStatus
+from support.selectors import refresh_terminal_health
+from terminals.models import DeviceEvent, Terminal, TerminalStatus
 
 from .reviewer.conftest import bulk_applications
 
@@ -166,3 +168,48 @@ def test_the_terminal_inventory(
         django_assert_num_queries,
         django_assert_max_num_queries,
     )
+
+
+def test_the_staff_dashboard_with_the_terminals_health(
+    client, support, fleet, django_assert_num_queries, django_assert_max_num_queries
+):
+    """The terminals' health on /dashboard/: counts per status, codes per day (as the periodic
+    job counted them), open warnings and the incident, whatever the size of the fleet."""
+    client.force_login(support)
+
+    def grow(n: int) -> None:
+        terminals = fleet(n)
+        now = timezone.now()
+        DeviceEvent.objects.bulk_create(
+            DeviceEvent(terminal=t, event_id=f"e-{t.pk}", kind="transaction", occurred_at=now, response_code="51")
+            for t in terminals
+        )
+        EarlyWarning.objects.bulk_create(EarlyWarning(terminal=t, kind=WarningKind.NO_HEARTBEAT) for t in terminals)
+        refresh_terminal_health()  # the periodic job; the counts per status stay cached as after a view
+
+    same_queries_with_more(
+        client,
+        reverse("backoffice:dashboard"),
+        grow,
+        django_assert_num_queries,
+        django_assert_max_num_queries,
+        limit=14,
+    )
+
+
+def test_a_terminal_s_page(client, reviewer, fleet, django_assert_num_queries, django_assert_max_num_queries):
+    client.force_login(reviewer)
+    first: list[Terminal] = []
+
+    def grow(n: int) -> None:
+        terminals = fleet(n)
+        first[:] = first or terminals[:1]
+
+    grow(10)
+    url = reverse("terminals:terminal", args=[first[0].serial_number])
+    client.get(url)
+    with django_assert_max_num_queries(12) as small:
+        assert client.get(url).status_code == 200
+    grow(990)
+    with django_assert_num_queries(len(small.captured_queries)):
+        assert client.get(url).status_code == 200

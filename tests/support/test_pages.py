@@ -3,12 +3,15 @@
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from installations.models import Visit
 from installations.selectors import free_slots
 from support.models import CaseStatus, SupportCase
-from support.selectors import terminal_health_summary
+from support.selectors import refresh_terminal_health, terminal_health_summary
 from support.services import case_open
 from terminals.models import DeviceEvent, RemoteCommand
 
@@ -258,12 +261,33 @@ def test_the_dashboard_page_queries_do_not_grow_with_terminals(
     queries = len(small.captured_queries)  # read now: each request empties the connection's query log
     for _ in range(3):
         device_for(live_terminal_for()).report("transaction", code="51")
+    assert "51" not in page
+    refresh_terminal_health()  # the periodic job counts the codes again
     with django_assert_num_queries(queries):
         page = client.get("/dashboard/").content.decode()
 
     assert "Terminals by status" in page
     assert "Applications in each state" in page  # the staff dashboard's own figures
     assert "96" in page and "51" in page
+
+
+def test_the_dashboard_counts_no_report_once_the_job_counted_them_even_after_a_cold_start(
+    client, support, device_for, live_terminal_for
+):
+    device_for(live_terminal_for()).report("transaction", code="96")
+    refresh_terminal_health()
+    client.force_login(support)
+
+    with CaptureQueriesContext(connection) as warm:
+        warm_page = client.get("/dashboard/").content.decode()
+    cache.clear()  # a cold start: no cache, no worker yet
+    with CaptureQueriesContext(connection) as cold:
+        cold_page = client.get("/dashboard/").content.decode()
+
+    for queries in (warm, cold):
+        assert not [q["sql"] for q in queries if "terminals_deviceevent" in q["sql"]]
+    for page in (warm_page, cold_page):
+        assert "96" in page and 'data-testid="codes-age"' in page
 
 
 def test_the_dashboard_is_for_staff(client, applicant, installer):

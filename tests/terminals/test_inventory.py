@@ -1,6 +1,13 @@
 """Receiving terminals from a CSV: all or nothing, with an error per line; every state change in the history."""
 
+from datetime import timedelta
+
 import pytest
+import time_machine
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from core.errors import RoleRefused
 from terminals import services
@@ -69,3 +76,53 @@ def test_staff_set_a_terminal_in_stock_aside_as_faulty_with_a_reason(reviewer):
         (TerminalStatus.IN_STOCK, TerminalStatus.FAULTY),
     ]
     assert events[-1].note == "cracked screen"
+
+
+# --- The counts per status: kept, for a cold start too, and forgotten at each change ----------
+
+
+def _counting_queries(queries) -> list[str]:
+    return [q["sql"] for q in queries if "COUNT(" in q["sql"].upper() and "terminals_terminal" in q["sql"]]
+
+
+def test_a_cold_start_reads_the_last_count_instead_of_counting_the_terminals_again(reviewer):
+
+    services.terminal_import_csv(data=GOOD, by=reviewer)
+    assert inventory_counts()[TerminalStatus.IN_STOCK] == 2
+    cache.clear()  # every worker restarted, the cache emptied
+
+    with CaptureQueriesContext(connection) as queries:
+        counts = inventory_counts()
+
+    assert counts[TerminalStatus.IN_STOCK] == 2
+    assert _counting_queries(queries) == []
+
+
+def test_a_change_of_status_forgets_the_counts_kept_in_the_cache_and_the_database(
+    reviewer, django_capture_on_commit_callbacks
+):
+
+    terminal = services.terminal_import_csv(data=GOOD, by=reviewer)[0]
+    assert inventory_counts()[TerminalStatus.FAULTY] == 0
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.terminal_set_status(terminal=terminal, by=reviewer, status=TerminalStatus.FAULTY, note="屏幕碎了")
+    warm = inventory_counts()
+    cache.clear()
+    cold = inventory_counts()
+
+    assert warm[TerminalStatus.FAULTY] == cold[TerminalStatus.FAULTY] == 1
+    assert warm[TerminalStatus.IN_STOCK] == cold[TerminalStatus.IN_STOCK] == 1
+
+
+def test_counts_older_than_a_minute_are_counted_again_after_a_cold_start(reviewer):
+    services.terminal_import_csv(data=GOOD, by=reviewer)
+    inventory_counts()
+    Terminal.objects.filter(serial_number="SN-0002").update(status=TerminalStatus.RETIRED)  # around the services
+    cache.clear()
+
+    with time_machine.travel(timezone.now() + timedelta(seconds=61)), CaptureQueriesContext(connection) as queries:
+        counts = inventory_counts()
+
+    assert counts[TerminalStatus.RETIRED] == 1
+    assert len(_counting_queries(queries)) == 1

@@ -151,6 +151,24 @@ class _Discard(Exception):
     """Raised to roll the samples back once their paths are read."""
 
 
+def in_memory_storages() -> dict:
+    """The storages with documents kept in memory: a sample walk leaves nothing on disk."""
+    return {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+
+
+def sample_people(run: str) -> dict[str, User]:
+    """An applicant, a reviewer, an installer and a support member for a sample walk, by role name."""
+    people: dict[str, User] = {}
+    for role in (Role.APPLICANT, Role.REVIEWER, Role.INSTALLER, Role.SUPPORT):
+        user = User.objects.create(
+            username=f"sample-{run}-{role}", email=f"{role}.{run}@sample.pos-portal.invalid".lower(),
+            first_name="样", last_name="本", is_staff=role in (Role.REVIEWER, Role.SUPPORT),
+        )  # fmt: skip
+        user.groups.add(Group.objects.get(name=role))
+        people[str(role).lower()] = user
+    return people
+
+
 def sample_paths() -> dict[str, SamplePath]:
     """Walk one application to every state through the services; answer their paths, keep no row.
 
@@ -158,17 +176,9 @@ def sample_paths() -> dict[str, SamplePath]:
     content_type = ContentType.objects.get_for_model(MerchantApplication)
     paths: dict[str, SamplePath] = {}
     run = uuid.uuid4().hex[:10]
-    memory = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
     try:
-        with override_settings(STORAGES=memory), transaction.atomic():
-            people: dict[str, User] = {}
-            for role in (Role.APPLICANT, Role.REVIEWER, Role.INSTALLER, Role.SUPPORT):
-                user = User.objects.create(
-                    username=f"sample-{run}-{role}", email=f"{role}.{run}@sample.pos-portal.invalid".lower(),
-                    first_name="样", last_name="本", is_staff=role in (Role.REVIEWER, Role.SUPPORT),
-                )  # fmt: skip
-                user.groups.add(Group.objects.get(name=role))
-                people[str(role).lower()] = user
+        with override_settings(STORAGES=in_memory_storages()), transaction.atomic():
+            people = sample_people(run)
             roles = {user.pk: role for role, user in people.items()}
             for seq, target in enumerate(Status, start=1):
                 app = MerchantApplication.objects.create(applicant=people["applicant"], reference=new_reference())
