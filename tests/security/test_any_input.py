@@ -38,7 +38,8 @@ from terminals.models import Terminal
 
 ROOT = Path(__file__).resolve().parents[2]
 # See the module's docstring; /healthz answers 503 by design when a worker is missing.
-LEFT_OUT = ("admin/", "support/api/", "healthz")
+# The bench's stock admin answers 404 unless BENCH_FLOOR is set (tests/test_bench_floor.py).
+LEFT_OUT = ("admin/", "support/api/", "healthz", "bench/stock-admin/")
 
 
 def url_patterns(patterns=None, prefix: str = "", namespace: str = "") -> list[tuple[str, str, list[str]]]:
