@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from core.widgets import QuickSelect
 from terminals.models import CommMode
 
 from .models import TRAINING_TOPICS
@@ -120,7 +121,7 @@ class VisitForm(forms.Form):
         from .selectors import booked_visit, free_slots
 
         slots = free_slots(app, earliest=timezone.now(), moving=booked_visit(app))  # type: ignore[arg-type]
-        self.fields["starts_at"].widget = forms.Select(choices=slot_choices(slots))
+        self.fields["starts_at"].widget = QuickSelect(choices=slot_choices(slots))
 
 
 class ReassignForm(forms.Form):

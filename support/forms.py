@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from accounts.roles import Role
+from core.widgets import QuickSelect
 from installations.forms import SLOT_FORMATS, slot_choices
 
 from .catalogue import CATALOGUE, KNOWN_CODES, SYMPTOMS
@@ -71,12 +72,13 @@ class VisitForm(forms.Form):
     """A free slot of the one calendar (offered by installations.selectors.free_slots; the booking
     checks again that it is still free) and, optionally, the installer."""
 
-    starts_at = forms.DateTimeField(label=_("Free slot"), input_formats=SLOT_FORMATS, widget=forms.Select)
+    starts_at = forms.DateTimeField(label=_("Free slot"), input_formats=SLOT_FORMATS, widget=QuickSelect)
     installer = forms.ModelChoiceField(
         label=_("Installer"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("Any free installer (the least busy)"),
+        widget=QuickSelect,
     )
     outside_windows = forms.BooleanField(
         label=_("The merchant agreed to a time outside their preferred time windows"), required=False
@@ -89,8 +91,11 @@ class VisitForm(forms.Form):
         installers = list(
             User.groups.through.objects.filter(group__name=Role.INSTALLER).values_list("user_id", flat=True)
         )
-        self.fields["installer"].queryset = User.objects.filter(pk__in=installers, is_active=True).order_by(
-            "last_name", "first_name"
+        # Only what an option shows (the name): no installer's mobile decrypted to draw the list.
+        self.fields["installer"].queryset = (
+            User.objects.filter(pk__in=installers, is_active=True)
+            .only("pk", "username", "email", "first_name", "last_name")
+            .order_by("last_name", "first_name")
         )
         if slots is not None:
             self.fields["starts_at"].widget.choices = slot_choices(slots)

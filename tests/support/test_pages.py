@@ -390,3 +390,17 @@ def test_without_a_reported_error_no_code_is_chosen(merchant_client, device):
 
     assert not response.context["form"]["code"].value()
     assert 'id="known-code"' not in response.content.decode()
+
+
+def test_the_case_page_lists_installers_without_decrypting_their_mobiles(client, support, installer, a_case):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(support)
+
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(f"/support/queue/{a_case.reference}/").content.decode()
+
+    assert f'<option value="{installer.pk}">{installer}</option>' in page
+    user_reads = [q["sql"] for q in queries.captured_queries if 'FROM "accounts_user"' in q["sql"]]
+    assert user_reads and not [sql for sql in user_reads if '"accounts_user"."mobile"' in sql and "IN (" in sql]
