@@ -87,6 +87,13 @@ TEMPLATES: dict[str, MessageTemplate] = {
         about=APPLICATION,
     ),
     # --- To reviewers -------------------------------------------------------------------
+    "review.correction_back": MessageTemplate(
+        _("Application {reference} corrected: back to you"),
+        _(
+            "The applicant corrected application {reference} after your request for changes. It waits for you under “Back to me”."
+        ),
+        about=APPLICATION,
+    ),
     "review.sla_breached": MessageTemplate(
         _("Application {reference} has waited more than {hours} hours"),
         _(

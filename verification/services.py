@@ -32,6 +32,7 @@ from applications.selectors import history_for
 from applications.workflow import locked
 from core import texts
 from core.errors import ConditionsNotMet, RoleRefused, WorkflowError
+from notifications.services import notify
 
 from . import providers, rules
 from .choices import (
@@ -351,6 +352,13 @@ def assess(*, assessment_id: int, attempt: int = 1, final: bool = True) -> Asses
             needs_senior = complete and score >= policy.senior_min
             assessment.route, assessment.returned_to = resubmission_route(asked_by=back.by, needs_senior=needs_senior)
             assessment.reasons = [{"code": "resubmitted_after_changes", "params": {}, "weight": 0}, *reasons]
+            if assessment.returned_to is not None:
+                # The reviewer who asked hears that it is back (in this transaction: no message if it rolls back).
+                notify(
+                    recipient=assessment.returned_to,
+                    template="review.correction_back",
+                    context={"reference": app.reference},
+                )
         else:
             assessment.route = decide(score=score, complete=complete, policy=policy)
         assessment.decided_at = timezone.now()

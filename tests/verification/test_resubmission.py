@@ -51,6 +51,32 @@ def test_a_clean_correction_goes_back_to_the_reviewer_who_asked_not_to_the_robot
     assert app in review_queue(user=other_reviewer, filters=QueueFilters(tab="all"))
 
 
+def test_the_reviewer_who_asked_is_told_it_is_back_in_their_language(sent_back, run, applicant, reviewer):
+    from notifications.messages import render
+    from notifications.models import Channel, Notification
+
+    app = sent_back()
+    assert not Notification.objects.filter(template="review.correction_back").exists()
+
+    run(correct(app, applicant, card_number=card_number(124)))
+
+    told = Notification.objects.filter(template="review.correction_back", channel=Channel.IN_APP)
+    assert [n.recipient for n in told] == [reviewer]
+    subject, body = render("review.correction_back", told.get().context, "en")[:2]
+    assert app.reference in subject and "Back to me" in body
+    assert "退回给我的" in render("review.correction_back", told.get().context, "zh-hans")[1]
+
+
+def test_no_one_is_told_when_the_reviewer_who_asked_no_longer_reviews(sent_back, run, applicant, reviewer):
+    from notifications.models import Notification
+
+    app = sent_back()
+    reviewer.groups.remove(Group.objects.get(name=str(Role.REVIEWER)))
+    run(correct(app, applicant, card_number=card_number(124)))
+
+    assert not Notification.objects.filter(template="review.correction_back").exists()
+
+
 def test_another_reviewer_may_still_claim_it_when_the_one_who_asked_is_away(sent_back, run, applicant, other_reviewer):
     app, _ = run(correct(sent_back(), applicant, card_number=card_number(124)))
     app = app_services.application_claim(application=app, by=other_reviewer)
