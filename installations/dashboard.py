@@ -12,14 +12,11 @@
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.core.cache import cache
 from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from applications import rollups
-from applications.models import FigureSnapshot
+from applications import rollups, snapshots
 from applications.selectors import DAILY_STATES, reviewers_open_work, sla_breaches
 
 from .models import Visit, VisitStatus
@@ -66,18 +63,7 @@ def snapshot_figures() -> dict[str, object]:
 
 def refresh_figures() -> dict[str, object] | None:
     """Compute the snapshot and share it (the periodic job); None if another refresh is running."""
-    seconds = max(settings.STAFF_DASHBOARD_CACHE_SECONDS, 10)
-    if not cache.add(LOCK_KEY, 1, timeout=seconds):
-        return None
-    try:
-        figures = snapshot_figures()
-        FigureSnapshot.objects.update_or_create(
-            key=SNAPSHOT_KEY, defaults={"data": figures, "computed_at": figures["computed_at"]}
-        )
-        cache.set(CACHE_KEY, figures, 2 * seconds)
-        return figures
-    finally:
-        cache.delete(LOCK_KEY)
+    return snapshots.refresh(key=SNAPSHOT_KEY, cache_key=CACHE_KEY, lock_key=LOCK_KEY, compute=snapshot_figures)
 
 
 def _from_json(data: dict[str, object]) -> dict[str, object]:
@@ -90,16 +76,7 @@ def _from_json(data: dict[str, object]) -> dict[str, object]:
 
 def cached_snapshot() -> dict[str, object] | None:
     """The last snapshot: from the cache, else (cold start) from the database; None if never computed."""
-    figures = cache.get(CACHE_KEY)
-    if figures is not None:
-        return figures
-    row = FigureSnapshot.objects.filter(key=SNAPSHOT_KEY).first()
-    if row is None:
-        return None
-    figures = {**_from_json(row.data), "computed_at": row.computed_at}
-    # Kept until the next refresh replaces it: the other views of the cold start read it here.
-    cache.set(CACHE_KEY, figures, max(settings.STAFF_DASHBOARD_CACHE_SECONDS, 10))
-    return figures
+    return snapshots.last(key=SNAPSHOT_KEY, cache_key=CACHE_KEY, from_json=_from_json)
 
 
 def cached_figures(*, days: int = 30) -> dict[str, object]:

@@ -3,13 +3,13 @@
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, Prefetch, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from accounts.models import User
+from applications import snapshots
 from applications.models import FigureSnapshot
 from installations.models import Visit
 from terminals.models import DeviceEvent, Terminal, TerminalHealth, TerminalStatus
@@ -141,18 +141,12 @@ def error_codes_per_day(*, days: int = 14, now: datetime | None = None) -> dict[
 def refresh_terminal_health(*, days: int = 14) -> dict[str, object] | None:
     """Count the codes per day into the cache and the database (the periodic job, and once when
     nothing was ever counted); None if another refresh is running (no stampede)."""
-    seconds = max(settings.STAFF_DASHBOARD_CACHE_SECONDS, 10)
-    if not cache.add(HEALTH_LOCK_KEY.format(days=days), 1, timeout=seconds):
-        return None
-    try:
-        figures = error_codes_per_day(days=days)
-        FigureSnapshot.objects.update_or_create(
-            key=HEALTH_SNAPSHOT_KEY.format(days=days), defaults={"data": figures, "computed_at": figures["computed_at"]}
-        )
-        cache.set(HEALTH_CACHE_KEY.format(days=days), figures, 2 * seconds)
-        return figures
-    finally:
-        cache.delete(HEALTH_LOCK_KEY.format(days=days))
+    return snapshots.refresh(
+        key=HEALTH_SNAPSHOT_KEY.format(days=days),
+        cache_key=HEALTH_CACHE_KEY.format(days=days),
+        lock_key=HEALTH_LOCK_KEY.format(days=days),
+        compute=lambda: error_codes_per_day(days=days),
+    )
 
 
 def forget_terminal_health_summary(*, days: int = 14) -> None:
@@ -164,17 +158,8 @@ def forget_terminal_health_summary(*, days: int = 14) -> None:
 
 def _codes_per_day(days: int) -> dict[str, object] | None:
     """The last count: from the cache, else (cold start) from the database, else counted now."""
-    key = HEALTH_CACHE_KEY.format(days=days)
-    figures = cache.get(key)
-    if figures is not None:
-        return figures
-    row = FigureSnapshot.objects.filter(key=HEALTH_SNAPSHOT_KEY.format(days=days)).first()
-    if row is None:
-        return refresh_terminal_health(days=days)
-    figures = {**row.data, "computed_at": row.computed_at}
-    # Kept until the next refresh replaces it: the other views of a cold start read it here.
-    cache.set(key, figures, max(settings.STAFF_DASHBOARD_CACHE_SECONDS, 10))
-    return figures
+    last = snapshots.last(key=HEALTH_SNAPSHOT_KEY.format(days=days), cache_key=HEALTH_CACHE_KEY.format(days=days))
+    return last if last is not None else refresh_terminal_health(days=days)
 
 
 def terminal_health_summary(*, days: int = 14) -> HealthSummary:
