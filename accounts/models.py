@@ -8,10 +8,14 @@ from core.fields import BlindIndexField, EncryptedCharField, SealedNumbersMixin,
 from .validators import validate_cn_mobile
 
 
+def is_chinese_name(first_name: str, last_name: str) -> bool:
+    return any("\u4e00" <= ch <= "\u9fff" for ch in (first_name or "") + (last_name or ""))
+
+
 def full_name(first_name: str, last_name: str) -> str:
     """Chinese names are written family name first, with no space (王小明, not 小明 王)."""
     first, last = first_name or "", last_name or ""
-    if any("\u4e00" <= ch <= "\u9fff" for ch in first + last):
+    if is_chinese_name(first, last):
         return f"{last}{first}".strip()
     return f"{first} {last}".strip()
 
@@ -64,7 +68,7 @@ class User(SealedNumbersMixin, AbstractUser):
     def get_short_name(self) -> str:
         """How a page greets the person (the admin's "Welcome,"): a Chinese given name alone reads
         oddly to a stranger (欢迎，小明), so a Chinese name is greeted whole; a Latin one by the given name."""
-        if any("\u4e00" <= ch <= "\u9fff" for ch in self.first_name + self.last_name):
+        if is_chinese_name(self.first_name, self.last_name):
             return self.get_full_name()
         return self.first_name
 
